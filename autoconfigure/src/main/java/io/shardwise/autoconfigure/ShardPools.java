@@ -1,0 +1,79 @@
+package io.shardwise.autoconfigure;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.shardwise.id.ShardIds;
+import io.shardwise.routing.Shards;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.util.StringUtils;
+
+/**
+ * Creates one HikariCP pool per configured shard, after checking the shard properties.
+ */
+final class ShardPools {
+
+	private ShardPools() {
+	}
+
+	static Shards create(ShardwiseProperties properties, ShardwiseIdProperties idProperties) {
+		Map<String, ShardwiseProperties.Shard> configured = properties.getShards();
+		if (configured.isEmpty()) {
+			throw new InvalidConfigurationPropertyValueException("shardwise.shards", null,
+					"Declare at least one shard, for example shardwise.shards.shard-a.url=jdbc:h2:mem:a");
+		}
+		if (configured.size() > ShardIds.MAX_SHARDS) {
+			throw new InvalidConfigurationPropertyValueException("shardwise.shards", configured.size() + " shards",
+					"At most " + ShardIds.MAX_SHARDS + " shards are supported");
+		}
+		int node = idProperties.getNode();
+		if (node < 0 || node >= ShardIds.MAX_NODES) {
+			throw new InvalidConfigurationPropertyValueException("shardwise.id.node", node,
+					"Must be between 0 and " + (ShardIds.MAX_NODES - 1));
+		}
+		configured.forEach((id, shard) -> {
+			if (!StringUtils.hasText(shard.getUrl())) {
+				throw new InvalidConfigurationPropertyValueException("shardwise.shards." + id + ".url", shard.getUrl(),
+						"Every shard needs the JDBC URL of its database");
+			}
+		});
+		Map<String, HikariDataSource> pools = new LinkedHashMap<>();
+		try {
+			configured.forEach((id, shard) -> pools.put(id, pool(id, shard)));
+		}
+		catch (RuntimeException ex) {
+			pools.values().forEach(HikariDataSource::close);
+			throw ex;
+		}
+		return new Shards(pools, node);
+	}
+
+	private static HikariDataSource pool(String id, ShardwiseProperties.Shard shard) {
+		ShardwiseProperties.Pool pool = shard.getPool();
+		HikariConfig config = new HikariConfig();
+		config.setPoolName("shardwise-" + id);
+		config.setJdbcUrl(shard.getUrl());
+		config.setUsername(shard.getUsername());
+		config.setPassword(shard.getPassword());
+		if (StringUtils.hasText(shard.getDriverClassName())) {
+			config.setDriverClassName(shard.getDriverClassName());
+		}
+		config.setMaximumPoolSize(pool.getMaximumPoolSize());
+		config.setMinimumIdle((pool.getMinimumIdle() != null) ? pool.getMinimumIdle() : pool.getMaximumPoolSize());
+		config.setConnectionTimeout(pool.getConnectionTimeout().toMillis());
+		config.setIdleTimeout(pool.getIdleTimeout().toMillis());
+		config.setMaxLifetime(pool.getMaxLifetime().toMillis());
+		// Connect on first use, so that a shard that is down does not stop the others.
+		config.setInitializationFailTimeout(-1);
+		try {
+			return new HikariDataSource(config);
+		}
+		catch (RuntimeException ex) {
+			throw new IllegalStateException("Cannot create the connection pool of shard '" + id + "' ("
+					+ JdbcUrls.mask(shard.getUrl()) + "): " + ex.getMessage(), ex);
+		}
+	}
+
+}

@@ -1,0 +1,137 @@
+package io.shardwise.autoconfigure;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+import javax.sql.DataSource;
+
+import io.shardwise.ShardTemplate;
+import io.shardwise.aop.ShardKeyAdvisor;
+import io.shardwise.aop.ShardKeyMethodInterceptor;
+import io.shardwise.fanout.FanOutExecutor;
+import io.shardwise.migration.ShardMigrator;
+import io.shardwise.repository.ShardRepositoryBeanPostProcessor;
+import io.shardwise.routing.ShardRouter;
+import io.shardwise.routing.ShardRoutingDataSource;
+import io.shardwise.routing.Shards;
+import io.shardwise.strategy.ShardStrategy;
+
+import org.springframework.aop.config.AopConfigUtils;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.support.BeanDefinitionRegistry;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
+import org.springframework.context.annotation.Role;
+import org.springframework.core.type.AnnotationMetadata;
+import org.springframework.data.repository.core.support.RepositoryFactoryBeanSupport;
+import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
+
+/**
+ * Auto-configuration of Shardwise: one pool per shard, the strategies, the routing
+ * {@link DataSource} that replaces Spring Boot's, {@code @ShardKey} advice on beans and
+ * repositories, and {@link ShardTemplate}.
+ */
+@AutoConfiguration(beforeName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
+@ConditionalOnBooleanProperty(name = "shardwise.enabled", matchIfMissing = true)
+@EnableConfigurationProperties({ ShardwiseProperties.class, ShardwiseIdProperties.class,
+		ShardwiseFanOutProperties.class })
+@Import(ShardwiseAutoConfiguration.AutoProxyRegistrar.class)
+public class ShardwiseAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	public Shards shardwiseShards(ShardwiseProperties properties, ShardwiseIdProperties idProperties) {
+		return ShardPools.create(properties, idProperties);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	public ShardRouter shardRouter(ShardwiseProperties properties, Shards shards, ListableBeanFactory beanFactory) {
+		return ShardStrategies.router(properties, shards, beanFactory.getBeansOfType(ShardStrategy.class));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	public FanOutExecutor shardFanOutExecutor(ShardwiseFanOutProperties properties) {
+		if (properties.getMaxParallelism() < 1) {
+			throw new org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException(
+					"shardwise.fan-out.max-parallelism", properties.getMaxParallelism(), "Must be positive");
+		}
+		return new FanOutExecutor(properties.getMaxParallelism());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	public ShardTemplate shardTemplate(ShardRouter router, FanOutExecutor fanOut) {
+		return new ShardTemplate(router, fanOut);
+	}
+
+	/**
+	 * The application's DataSource: routes each connection to the selected shard, and
+	 * fetches it lazily so that the shard can be chosen after a transaction began. It is
+	 * published only after every shard has been migrated.
+	 * @param shards the shards
+	 * @param migrator migrates every shard, if migration is enabled
+	 * @return the routing DataSource
+	 */
+	@Bean
+	@Primary
+	public DataSource dataSource(Shards shards, ObjectProvider<ShardMigrator> migrator) {
+		migrator.ifAvailable((m) -> m.migrate(shards));
+		LazyConnectionDataSourceProxy dataSource = new LazyConnectionDataSourceProxy(new ShardRoutingDataSource(shards));
+		// Connection defaults come from the first shard, so that the proxy need not fetch a
+		// connection (with no shard selected) to learn them; shards share one kind of database.
+		try (Connection connection = shards.all().get(0).dataSource().getConnection()) {
+			dataSource.setDefaultAutoCommit(connection.getAutoCommit());
+			dataSource.setDefaultTransactionIsolation(connection.getTransactionIsolation());
+		}
+		catch (SQLException ex) {
+			dataSource.setDefaultAutoCommit(true);
+			dataSource.setDefaultTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+		}
+		return dataSource;
+	}
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	public static ShardKeyAdvisor shardKeyAdvisor(ObjectProvider<ShardRouter> router) {
+		return new ShardKeyAdvisor(new ShardKeyMethodInterceptor(router::getObject));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(RepositoryFactoryBeanSupport.class)
+	static class RepositoryRoutingConfiguration {
+
+		@Bean
+		static ShardRepositoryBeanPostProcessor shardRepositoryBeanPostProcessor(ObjectProvider<ShardRouter> router,
+				ObjectProvider<FanOutExecutor> fanOut) {
+			return new ShardRepositoryBeanPostProcessor(router::getObject, fanOut::getObject);
+		}
+
+	}
+
+	/**
+	 * Makes sure an auto-proxy creator applies {@link ShardKeyAdvisor}, even in an
+	 * application without {@code @EnableTransactionManagement} or Spring Boot's AOP
+	 * auto-configuration.
+	 */
+	static class AutoProxyRegistrar implements ImportBeanDefinitionRegistrar {
+
+		@Override
+		public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
+			AopConfigUtils.registerAutoProxyCreatorIfNecessary(registry);
+		}
+
+	}
+
+}

@@ -1,0 +1,51 @@
+package io.shardwise.autoconfigure;
+
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.SQLException;
+
+import io.shardwise.routing.Shards;
+import org.hibernate.cfg.JdbcSettings;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.hibernate.autoconfigure.HibernatePropertiesCustomizer;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Lets Hibernate start on the routing DataSource. Hibernate reads JDBC metadata at boot,
+ * when no shard is selected; instead it is told the database product and version of
+ * the first shard (all shards run the same kind of database).
+ */
+@AutoConfiguration(after = ShardwiseAutoConfiguration.class,
+		beforeName = "org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration")
+@ConditionalOnClass({ HibernatePropertiesCustomizer.class, JdbcSettings.class })
+@ConditionalOnBean(Shards.class)
+public class ShardwiseHibernateAutoConfiguration {
+
+	@Bean
+	public HibernatePropertiesCustomizer shardwiseHibernatePropertiesCustomizer(Shards shards) {
+		return (properties) -> {
+			properties.put(JdbcSettings.ALLOW_METADATA_ON_BOOT, "false");
+			if (properties.containsKey(JdbcSettings.DIALECT)) {
+				return;
+			}
+			String firstShard = shards.all().get(0).id();
+			try (Connection connection = shards.get(firstShard).dataSource().getConnection()) {
+				DatabaseMetaData metaData = connection.getMetaData();
+				properties.put(JdbcSettings.JAKARTA_HBM2DDL_DB_NAME, metaData.getDatabaseProductName());
+				properties.put(JdbcSettings.JAKARTA_HBM2DDL_DB_VERSION, metaData.getDatabaseProductVersion());
+				properties.put(JdbcSettings.JAKARTA_HBM2DDL_DB_MAJOR_VERSION,
+						String.valueOf(metaData.getDatabaseMajorVersion()));
+				properties.put(JdbcSettings.JAKARTA_HBM2DDL_DB_MINOR_VERSION,
+						String.valueOf(metaData.getDatabaseMinorVersion()));
+			}
+			catch (SQLException ex) {
+				throw new IllegalStateException("Cannot read the database metadata of shard '" + firstShard
+						+ "' to configure Hibernate; set spring.jpa.database-platform to start without it", ex);
+			}
+		};
+	}
+
+}

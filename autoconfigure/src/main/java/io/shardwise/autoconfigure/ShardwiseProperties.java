@@ -1,0 +1,364 @@
+package io.shardwise.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The shards and the strategies that map shard keys onto them.
+ */
+@ConfigurationProperties("shardwise")
+public class ShardwiseProperties {
+
+	/**
+	 * Whether Shardwise is active. When false, none of its beans are created.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * The shards by shard id, one database each, in a fixed order: global ids encode a
+	 * shard's position, so append new shards and never reorder or remove one. Ids with
+	 * characters other than lowercase letters, digits and '-' need bracket notation in
+	 * YAML, for example "[north_america]".
+	 */
+	private Map<String, Shard> shards = new LinkedHashMap<>();
+
+	/**
+	 * Name of the strategy used by a @ShardKey that names none. Defaults to the only
+	 * strategy when exactly one is declared.
+	 */
+	private String defaultStrategy;
+
+	/**
+	 * Named key-to-shard strategies. A ShardStrategy bean is also usable by its bean name.
+	 */
+	private Map<String, Strategy> strategies = new LinkedHashMap<>();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public Map<String, Shard> getShards() {
+		return this.shards;
+	}
+
+	public void setShards(Map<String, Shard> shards) {
+		this.shards = shards;
+	}
+
+	public String getDefaultStrategy() {
+		return this.defaultStrategy;
+	}
+
+	public void setDefaultStrategy(String defaultStrategy) {
+		this.defaultStrategy = defaultStrategy;
+	}
+
+	public Map<String, Strategy> getStrategies() {
+		return this.strategies;
+	}
+
+	public void setStrategies(Map<String, Strategy> strategies) {
+		this.strategies = strategies;
+	}
+
+	/**
+	 * One shard's database and connection pool.
+	 */
+	public static class Shard {
+
+		/**
+		 * JDBC URL of the shard's database.
+		 */
+		private String url;
+
+		/**
+		 * Login username of the database.
+		 */
+		private String username;
+
+		/**
+		 * Login password of the database.
+		 */
+		private String password;
+
+		/**
+		 * Fully qualified name of the JDBC driver. Detected from the URL by default.
+		 */
+		private String driverClassName;
+
+		/**
+		 * Connection pool (HikariCP) of this shard.
+		 */
+		private final Pool pool = new Pool();
+
+		public String getUrl() {
+			return this.url;
+		}
+
+		public void setUrl(String url) {
+			this.url = url;
+		}
+
+		public String getUsername() {
+			return this.username;
+		}
+
+		public void setUsername(String username) {
+			this.username = username;
+		}
+
+		public String getPassword() {
+			return this.password;
+		}
+
+		public void setPassword(String password) {
+			this.password = password;
+		}
+
+		public String getDriverClassName() {
+			return this.driverClassName;
+		}
+
+		public void setDriverClassName(String driverClassName) {
+			this.driverClassName = driverClassName;
+		}
+
+		public Pool getPool() {
+			return this.pool;
+		}
+
+		@Override
+		public String toString() {
+			return "Shard{url=" + JdbcUrls.mask(this.url) + ", username=" + this.username + ", password="
+					+ ((this.password != null) ? "******" : null) + "}";
+		}
+
+	}
+
+	/**
+	 * Connection pool settings of one shard.
+	 */
+	public static class Pool {
+
+		/**
+		 * Maximum number of connections, in use or idle.
+		 */
+		private int maximumPoolSize = 10;
+
+		/**
+		 * Minimum number of idle connections. Defaults to the maximum pool size.
+		 */
+		private Integer minimumIdle;
+
+		/**
+		 * How long a caller waits for a connection before the call fails.
+		 */
+		private Duration connectionTimeout = Duration.ofSeconds(30);
+
+		/**
+		 * How long a connection may sit idle before it is closed (only above the minimum
+		 * idle count).
+		 */
+		private Duration idleTimeout = Duration.ofMinutes(10);
+
+		/**
+		 * Maximum lifetime of a connection.
+		 */
+		private Duration maxLifetime = Duration.ofMinutes(30);
+
+		public int getMaximumPoolSize() {
+			return this.maximumPoolSize;
+		}
+
+		public void setMaximumPoolSize(int maximumPoolSize) {
+			this.maximumPoolSize = maximumPoolSize;
+		}
+
+		public Integer getMinimumIdle() {
+			return this.minimumIdle;
+		}
+
+		public void setMinimumIdle(Integer minimumIdle) {
+			this.minimumIdle = minimumIdle;
+		}
+
+		public Duration getConnectionTimeout() {
+			return this.connectionTimeout;
+		}
+
+		public void setConnectionTimeout(Duration connectionTimeout) {
+			this.connectionTimeout = connectionTimeout;
+		}
+
+		public Duration getIdleTimeout() {
+			return this.idleTimeout;
+		}
+
+		public void setIdleTimeout(Duration idleTimeout) {
+			this.idleTimeout = idleTimeout;
+		}
+
+		public Duration getMaxLifetime() {
+			return this.maxLifetime;
+		}
+
+		public void setMaxLifetime(Duration maxLifetime) {
+			this.maxLifetime = maxLifetime;
+		}
+
+	}
+
+	/**
+	 * A named key-to-shard strategy.
+	 */
+	public static class Strategy {
+
+		/**
+		 * Kind of strategy.
+		 */
+		private StrategyType type;
+
+		/**
+		 * For 'lookup': shard id by key value. Keys with spaces, dots or capitals need
+		 * bracket notation in YAML, for example "[North America]".
+		 */
+		private Map<String, String> mapping = new LinkedHashMap<>();
+
+		/**
+		 * For 'hash': number of virtual buckets keys are hashed onto. Fixed for the life of
+		 * the data: changing it moves almost every key.
+		 */
+		private int buckets = 1024;
+
+		/**
+		 * For 'hash': shard id by inclusive bucket range, for example "0-511": shard-a.
+		 * Must cover every bucket exactly once. By default the buckets are spread evenly,
+		 * in contiguous blocks, over all shards in declaration order.
+		 */
+		private Map<String, String> bucketShards = new LinkedHashMap<>();
+
+		/**
+		 * For 'range': numeric key ranges and their shards. Ranges must not overlap.
+		 */
+		private List<Range> ranges = new ArrayList<>();
+
+		public StrategyType getType() {
+			return this.type;
+		}
+
+		public void setType(StrategyType type) {
+			this.type = type;
+		}
+
+		public Map<String, String> getMapping() {
+			return this.mapping;
+		}
+
+		public void setMapping(Map<String, String> mapping) {
+			this.mapping = mapping;
+		}
+
+		public int getBuckets() {
+			return this.buckets;
+		}
+
+		public void setBuckets(int buckets) {
+			this.buckets = buckets;
+		}
+
+		public Map<String, String> getBucketShards() {
+			return this.bucketShards;
+		}
+
+		public void setBucketShards(Map<String, String> bucketShards) {
+			this.bucketShards = bucketShards;
+		}
+
+		public List<Range> getRanges() {
+			return this.ranges;
+		}
+
+		public void setRanges(List<Range> ranges) {
+			this.ranges = ranges;
+		}
+
+	}
+
+	/**
+	 * Kinds of configured strategy.
+	 */
+	public enum StrategyType {
+
+		/**
+		 * Explicit key value to shard map.
+		 */
+		LOOKUP,
+
+		/**
+		 * Stable hash onto virtual buckets, buckets mapped onto shards.
+		 */
+		HASH,
+
+		/**
+		 * Numeric key ranges mapped onto shards.
+		 */
+		RANGE
+
+	}
+
+	/**
+	 * A numeric key range, from inclusive to exclusive.
+	 */
+	public static class Range {
+
+		/**
+		 * Inclusive lower bound; no lower bound when not set.
+		 */
+		private Long from;
+
+		/**
+		 * Exclusive upper bound; no upper bound when not set.
+		 */
+		private Long to;
+
+		/**
+		 * Id of the shard that holds the keys of this range.
+		 */
+		private String shard;
+
+		public Long getFrom() {
+			return this.from;
+		}
+
+		public void setFrom(Long from) {
+			this.from = from;
+		}
+
+		public Long getTo() {
+			return this.to;
+		}
+
+		public void setTo(Long to) {
+			this.to = to;
+		}
+
+		public String getShard() {
+			return this.shard;
+		}
+
+		public void setShard(String shard) {
+			this.shard = shard;
+		}
+
+	}
+
+}

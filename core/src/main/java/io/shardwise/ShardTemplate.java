@@ -1,0 +1,121 @@
+package io.shardwise;
+
+import java.lang.reflect.UndeclaredThrowableException;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+import io.shardwise.fanout.FanOutExecutor;
+import io.shardwise.routing.Shard;
+import io.shardwise.routing.ShardContext;
+import io.shardwise.routing.ShardRouter;
+
+/**
+ * Runs code on chosen shards, for everything that {@code @ShardKey} does not cover:
+ * batch jobs, reports, administration. Inside a callback, repositories, JdbcTemplate and
+ * transactions work on the selected shard.
+ *
+ * <pre class="code">
+ * long asiaCount = shardTemplate.onShardOf("Asia", (shard) -&gt; locations.count());
+ * Map&lt;String, Long&gt; counts = shardTemplate.onAllShards((shard) -&gt; locations.count());
+ * </pre>
+ *
+ * Callbacks on several shards run in parallel, each on its own thread and so in its
+ * own transaction.
+ */
+public class ShardTemplate {
+
+	private final ShardRouter router;
+
+	private final FanOutExecutor fanOut;
+
+	public ShardTemplate(ShardRouter router, FanOutExecutor fanOut) {
+		this.router = router;
+		this.fanOut = fanOut;
+	}
+
+	/**
+	 * Run a callback on the shard with the given id.
+	 * @param <T> the result type
+	 * @param shardId a configured shard id
+	 * @param callback the callback, given the shard id
+	 * @return the callback's result
+	 */
+	public <T> T onShard(String shardId, Function<String, T> callback) {
+		Shard shard = this.router.shards().get(shardId);
+		return call(shard, callback);
+	}
+
+	/**
+	 * Run a callback on the shard of a key, using the default strategy.
+	 * @param <T> the result type
+	 * @param key the shard key
+	 * @param callback the callback, given the shard id
+	 * @return the callback's result
+	 */
+	public <T> T onShardOf(Object key, Function<String, T> callback) {
+		return onShardOf("", key, callback);
+	}
+
+	/**
+	 * Run a callback on the shard of a key, using the named strategy.
+	 * @param <T> the result type
+	 * @param strategy a strategy name, or empty for the default
+	 * @param key the shard key
+	 * @param callback the callback, given the shard id
+	 * @return the callback's result
+	 */
+	public <T> T onShardOf(String strategy, Object key, Function<String, T> callback) {
+		return call(this.router.shardFor(strategy, key), callback);
+	}
+
+	/**
+	 * Run a callback once on each shard that holds one of the keys (default strategy).
+	 * @param <T> the result type
+	 * @param keys the shard keys
+	 * @param callback the callback, given the shard id
+	 * @return each shard's result by shard id, in declaration order of the shards
+	 */
+	public <T> Map<String, T> onShardsOf(Collection<?> keys, Function<String, T> callback) {
+		Set<Shard> shards = new LinkedHashSet<>();
+		keys.forEach((key) -> shards.add(this.router.shardFor("", key)));
+		return onShards(this.router.shards().all().stream().filter(shards::contains).toList(), callback);
+	}
+
+	/**
+	 * Run a callback on every shard.
+	 * @param <T> the result type
+	 * @param callback the callback, given the shard id
+	 * @return each shard's result by shard id, in declaration order
+	 */
+	public <T> Map<String, T> onAllShards(Function<String, T> callback) {
+		return onShards(this.router.shards().all(), callback);
+	}
+
+	private <T> Map<String, T> onShards(List<Shard> shards, Function<String, T> callback) {
+		List<T> results = this.fanOut.execute("ShardTemplate callback", shards,
+				(shard) -> callback.apply(shard.id()));
+		Map<String, T> byShard = new LinkedHashMap<>();
+		for (int i = 0; i < shards.size(); i++) {
+			byShard.put(shards.get(i).id(), results.get(i));
+		}
+		return byShard;
+	}
+
+	private static <T> T call(Shard shard, Function<String, T> callback) {
+		try {
+			return ShardContext.callOn(shard, () -> callback.apply(shard.id()));
+		}
+		catch (RuntimeException | Error ex) {
+			throw ex;
+		}
+		catch (Throwable ex) {
+			throw new UndeclaredThrowableException(ex);
+		}
+	}
+
+}

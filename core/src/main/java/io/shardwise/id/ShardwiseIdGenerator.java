@@ -1,0 +1,37 @@
+package io.shardwise.id;
+
+import java.util.EnumSet;
+
+import io.shardwise.routing.Shard;
+import io.shardwise.routing.ShardContext;
+import io.shardwise.routing.ShardRoutingException;
+import org.hibernate.engine.spi.SharedSessionContractImplementor;
+import org.hibernate.generator.BeforeExecutionGenerator;
+import org.hibernate.generator.EventType;
+import org.hibernate.generator.EventTypeSets;
+
+/**
+ * Hibernate generator behind {@link ShardwiseId}: draws the id from the sequence of the
+ * shard the entity is being written to.
+ */
+public class ShardwiseIdGenerator implements BeforeExecutionGenerator {
+
+	private static final long serialVersionUID = 1L;
+
+	@Override
+	public Object generate(SharedSessionContractImplementor session, Object owner, Object currentValue,
+			EventType eventType) {
+		Shard shard = ShardContext.effectiveShard();
+		if (shard == null) {
+			throw new ShardRoutingException("No shard selected while generating the id of " + owner.getClass().getName()
+					+ ": save it through a repository (routed by its @ShardKey) or inside ShardTemplate");
+		}
+		return shard.nextId();
+	}
+
+	@Override
+	public EnumSet<EventType> getEventTypes() {
+		return EventTypeSets.INSERT_ONLY;
+	}
+
+}

@@ -1,0 +1,51 @@
+package io.shardwise.migration;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+import io.shardwise.routing.Shard;
+import io.shardwise.routing.Shards;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
+
+/**
+ * Migrates the schema of every shard with Flyway, one shard after the other in
+ * declaration order, stopping at the first shard that fails.
+ */
+public class ShardMigrator {
+
+	private final List<String> locations;
+
+	private final Consumer<FluentConfiguration> customizer;
+
+	/**
+	 * Create a migrator.
+	 * @param locations Flyway locations of the migration scripts
+	 * @param customizer further Flyway configuration applied to every shard
+	 */
+	public ShardMigrator(List<String> locations, Consumer<FluentConfiguration> customizer) {
+		this.locations = List.copyOf(locations);
+		this.customizer = customizer;
+	}
+
+	/**
+	 * Migrate every shard.
+	 * @param shards the shards
+	 * @throws ShardMigrationException naming the first shard whose migration failed
+	 */
+	public void migrate(Shards shards) {
+		for (Shard shard : shards.all()) {
+			try {
+				FluentConfiguration configuration = Flyway.configure(getClass().getClassLoader())
+					.dataSource(shard.dataSource())
+					.locations(this.locations.toArray(String[]::new));
+				this.customizer.accept(configuration);
+				configuration.load().migrate();
+			}
+			catch (RuntimeException ex) {
+				throw new ShardMigrationException(shard.id(), ex);
+			}
+		}
+	}
+
+}

@@ -1,0 +1,41 @@
+package io.shardwise.repository;
+
+import java.util.function.Supplier;
+
+import io.shardwise.fanout.FanOutExecutor;
+import io.shardwise.routing.ShardRouter;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.data.repository.core.support.RepositoryFactoryBeanSupport;
+
+/**
+ * Puts a {@link ShardRepositoryInterceptor} in front of every Spring Data repository,
+ * ahead of the repository's own transaction advice.
+ */
+public class ShardRepositoryBeanPostProcessor implements BeanPostProcessor {
+
+	private final Supplier<ShardRouter> router;
+
+	private final Supplier<FanOutExecutor> fanOut;
+
+	/**
+	 * Create the post-processor. The collaborators are looked up when the first
+	 * repository is created, so that this post-processor does not initialize them early.
+	 * @param router supplies the router
+	 * @param fanOut supplies the fan-out executor
+	 */
+	public ShardRepositoryBeanPostProcessor(Supplier<ShardRouter> router, Supplier<FanOutExecutor> fanOut) {
+		this.router = router;
+		this.fanOut = fanOut;
+	}
+
+	@Override
+	public Object postProcessBeforeInitialization(Object bean, String beanName) {
+		if (bean instanceof RepositoryFactoryBeanSupport<?, ?, ?> factoryBean) {
+			factoryBean.addRepositoryFactoryCustomizer((factory) -> factory.addRepositoryProxyPostProcessor(
+					(proxyFactory, information) -> proxyFactory.addAdvice(0,
+							new ShardRepositoryInterceptor(information, this.router.get(), this.fanOut.get()))));
+		}
+		return bean;
+	}
+
+}

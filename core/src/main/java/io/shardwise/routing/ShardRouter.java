@@ -1,0 +1,187 @@
+package io.shardwise.routing;
+
+import java.beans.PropertyDescriptor;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.shardwise.annotation.ShardKey;
+import io.shardwise.id.ShardIds;
+import io.shardwise.strategy.ShardStrategy;
+import org.springframework.beans.BeanUtils;
+import org.springframework.util.ReflectionUtils;
+
+/**
+ * Resolves shard keys, entities and ids to shards: the SQLAlchemy example's
+ * {@code shard_chooser} and {@code id_chooser} in one place.
+ */
+public class ShardRouter {
+
+	private final Shards shards;
+
+	private final Map<String, ShardStrategy> strategies;
+
+	private final String defaultStrategy;
+
+	private final Map<Class<?>, EntityKey> entityKeys = new ConcurrentHashMap<>();
+
+	/**
+	 * Create a router.
+	 * @param shards the shards
+	 * @param strategies the strategies by name
+	 * @param defaultStrategy the name of the strategy used when {@code @ShardKey} names
+	 * none, or {@code null} if there is no default
+	 */
+	public ShardRouter(Shards shards, Map<String, ShardStrategy> strategies, String defaultStrategy) {
+		this.shards = shards;
+		this.strategies = Map.copyOf(strategies);
+		this.defaultStrategy = defaultStrategy;
+	}
+
+	public Shards shards() {
+		return this.shards;
+	}
+
+	/**
+	 * Return the name of the strategy that a {@code @ShardKey(strategy = name)} uses.
+	 * @param name a strategy name, or empty for the default
+	 * @return the resolved name
+	 * @throws ShardRoutingException if no such strategy is configured
+	 */
+	public String resolveStrategy(String name) {
+		String resolved = (name == null || name.isEmpty()) ? this.defaultStrategy : name;
+		if (resolved == null) {
+			throw new ShardRoutingException("@ShardKey names no strategy and shardwise.default-strategy is not set; "
+					+ "configured strategies are " + this.strategies.keySet());
+		}
+		if (!this.strategies.containsKey(resolved)) {
+			throw new ShardRoutingException(
+					"Unknown shard strategy '" + resolved + "'; configured strategies are " + this.strategies.keySet());
+		}
+		return resolved;
+	}
+
+	/**
+	 * Return the shard of a key.
+	 * @param strategy the strategy name, or empty for the default
+	 * @param key the key
+	 * @return the shard
+	 * @throws ShardRoutingException if the key is {@code null} or maps to no configured
+	 * shard
+	 */
+	public Shard shardFor(String strategy, Object key) {
+		String name = resolveStrategy(strategy);
+		if (key == null) {
+			throw new ShardRoutingException("Shard key is null (strategy '" + name + "')");
+		}
+		String id = this.strategies.get(name).shardFor(key);
+		if (id == null || !this.shards.contains(id)) {
+			throw new ShardRoutingException("Shard strategy '" + name + "' mapped key [" + key + "] to unknown shard '"
+					+ id + "'; configured shards are " + this.shards.ids());
+		}
+		return this.shards.get(id);
+	}
+
+	/**
+	 * Return the shard an entity belongs to, following a {@code @ShardKey} association to
+	 * its parent, or {@code null} if its class has no {@code @ShardKey} field.
+	 * @param entity the entity
+	 * @return the shard or {@code null}
+	 * @throws ShardRoutingException if the key is {@code null} or unknown
+	 */
+	public Shard shardOf(Object entity) {
+		EntityKey key = entityKey(entity.getClass());
+		if (key == null) {
+			return null;
+		}
+		Object value = key.read(entity);
+		if (value == null) {
+			throw new ShardRoutingException("@ShardKey " + key.describe() + " is null");
+		}
+		if (entityKey(value.getClass()) != null) {
+			return shardOf(value);
+		}
+		return shardFor(key.strategy(), value);
+	}
+
+	/**
+	 * Return whether instances of a class carry a {@code @ShardKey} field.
+	 * @param type an entity class
+	 * @return whether it has a shard key
+	 */
+	public boolean hasShardKey(Class<?> type) {
+		return entityKey(type) != null;
+	}
+
+	/**
+	 * Check at startup that an entity's {@code @ShardKey} names a configured strategy.
+	 * @param type an entity class
+	 * @throws ShardRoutingException if it does not
+	 */
+	public void validate(Class<?> type) {
+		EntityKey key = entityKey(type);
+		if (key != null && !hasShardKey(key.field().getType())) {
+			try {
+				resolveStrategy(key.strategy());
+			}
+			catch (ShardRoutingException ex) {
+				throw new ShardRoutingException("@ShardKey " + key.describe() + ": " + ex.getMessage(), ex);
+			}
+		}
+	}
+
+	/**
+	 * Return the shard named by a Shardwise-generated id, or {@code null} if the value is
+	 * not such an id.
+	 * @param id a candidate id
+	 * @return the shard or {@code null}
+	 */
+	public Shard shardOfId(Object id) {
+		if (id instanceof Long || id instanceof Integer) {
+			return this.shards.at(ShardIds.shardIndexOf(((Number) id).longValue()));
+		}
+		return null;
+	}
+
+	private EntityKey entityKey(Class<?> type) {
+		EntityKey key = this.entityKeys.get(type);
+		if (key == null) {
+			key = this.entityKeys.computeIfAbsent(type, EntityKey::find);
+		}
+		return (key != EntityKey.NONE) ? key : null;
+	}
+
+	private record EntityKey(Field field, Method getter, String strategy) {
+
+		static final EntityKey NONE = new EntityKey(null, null, null);
+
+		static EntityKey find(Class<?> type) {
+			Field[] found = new Field[1];
+			ReflectionUtils.doWithFields(type, (field) -> found[0] = field,
+					(field) -> found[0] == null && field.isAnnotationPresent(ShardKey.class));
+			Field field = found[0];
+			if (field == null) {
+				return NONE;
+			}
+			// Prefer the getter: lazy proxies hold no field values but intercept getters.
+			PropertyDescriptor property = BeanUtils.getPropertyDescriptor(field.getDeclaringClass(), field.getName());
+			Method getter = (property != null) ? property.getReadMethod() : null;
+			if (getter == null) {
+				ReflectionUtils.makeAccessible(field);
+			}
+			return new EntityKey(field, getter, field.getAnnotation(ShardKey.class).strategy());
+		}
+
+		Object read(Object entity) {
+			return (this.getter != null) ? ReflectionUtils.invokeMethod(this.getter, entity)
+					: ReflectionUtils.getField(this.field, entity);
+		}
+
+		String describe() {
+			return this.field.getDeclaringClass().getSimpleName() + "." + this.field.getName();
+		}
+
+	}
+
+}

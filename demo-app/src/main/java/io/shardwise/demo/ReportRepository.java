@@ -1,0 +1,7 @@
+package io.shardwise.demo;
+
+import org.springframework.data.jpa.repository.JpaRepository;
+
+public interface ReportRepository extends JpaRepository<Report, Long> {
+
+}

@@ -1,0 +1,116 @@
+package io.shardwise.demo;
+
+import java.time.LocalDateTime;
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.shardwise.routing.ShardRoutingException;
+import io.shardwise.routing.Shards;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * JSON API over the weather data.
+ */
+@RestController
+public class WeatherController {
+
+	private final WeatherLocationRepository locations;
+
+	private final ReportRepository reports;
+
+	private final Shards shards;
+
+	WeatherController(WeatherLocationRepository locations, ReportRepository reports, Shards shards) {
+		this.locations = locations;
+		this.reports = reports;
+		this.shards = shards;
+	}
+
+	@GetMapping("/locations")
+	List<LocationView> locations(@RequestParam(name = "continent", required = false) List<String> continents) {
+		List<WeatherLocation> found = (continents == null || continents.isEmpty()) ? this.locations.findAll()
+				: this.locations.findByContinentInOrderByIdAsc(continents);
+		return found.stream().map(LocationView::summary).toList();
+	}
+
+	@GetMapping("/locations/{id}")
+	ResponseEntity<LocationView> location(@PathVariable long id) {
+		return ResponseEntity.of(this.locations.findById(id).map(LocationView::withReports));
+	}
+
+	@PostMapping("/locations")
+	@ResponseStatus(HttpStatus.CREATED)
+	LocationView createLocation(@RequestBody NewLocation request) {
+		return LocationView.summary(this.locations.save(new WeatherLocation(request.continent(), request.city())));
+	}
+
+	@PostMapping("/locations/{id}/reports")
+	ResponseEntity<ReportView> createReport(@PathVariable long id, @RequestBody NewReport request) {
+		return this.locations.findById(id)
+			.map((location) -> this.reports.save(new Report(location, request.temperature())))
+			.map((report) -> ResponseEntity.status(HttpStatus.CREATED).body(ReportView.of(report)))
+			.orElseGet(() -> ResponseEntity.notFound().build());
+	}
+
+	/**
+	 * Counts rows directly in each shard's own database, bypassing routing.
+	 */
+	@GetMapping("/shards")
+	List<ShardView> shards() {
+		return this.shards.all().stream().map((shard) -> {
+			JdbcTemplate jdbc = new JdbcTemplate(shard.dataSource());
+			return new ShardView(shard.id(), jdbc.queryForObject("select count(*) from weather_locations", Long.class),
+					jdbc.queryForObject("select count(*) from weather_reports", Long.class));
+		}).toList();
+	}
+
+	@ExceptionHandler(ShardRoutingException.class)
+	ResponseEntity<ProblemDetail> badShardKey(ShardRoutingException ex) {
+		return ResponseEntity.badRequest().body(ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, ex.getMessage()));
+	}
+
+	record NewLocation(String continent, String city) {
+	}
+
+	record NewReport(double temperature) {
+	}
+
+	record ReportView(long id, double temperature, LocalDateTime reportTime) {
+
+		static ReportView of(Report report) {
+			return new ReportView(report.getId(), report.getTemperature(), report.getReportTime());
+		}
+
+	}
+
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record LocationView(long id, String continent, String city, List<ReportView> reports) {
+
+		static LocationView summary(WeatherLocation location) {
+			return new LocationView(location.getId(), location.getContinent(), location.getCity(), null);
+		}
+
+		static LocationView withReports(WeatherLocation location) {
+			return new LocationView(location.getId(), location.getContinent(), location.getCity(),
+					location.getReports().stream().map(ReportView::of).toList());
+		}
+
+	}
+
+	record ShardView(String id, long locations, long reports) {
+	}
+
+
+}

@@ -1,0 +1,14 @@
+create table weather_locations (
+    id        bigint primary key,
+    continent varchar(30) not null,
+    city      varchar(50) not null
+);
+
+create table weather_reports (
+    id          bigint primary key,
+    location_id bigint not null references weather_locations (id),
+    temperature double precision,
+    report_time timestamp
+);
+
+create index weather_reports_location on weather_reports (location_id);
