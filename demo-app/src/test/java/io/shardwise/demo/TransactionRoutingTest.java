@@ -1,0 +1,114 @@
+package io.shardwise.demo;
+
+import java.util.List;
+
+import io.shardwise.routing.ShardRoutingException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * How routing and transactions interact: a transaction belongs to one shard, a call
+ * routed elsewhere is refused before it runs, and the transaction rolls back.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class TransactionRoutingTest {
+
+	@Autowired
+	TestOperations operations;
+
+	@Autowired
+	WeatherLocationRepository locations;
+
+	@BeforeEach
+	void resetCounts() throws Exception {
+		ShardDatabases.resetStatementCounts();
+	}
+
+	@AfterEach
+	void deleteTestRows() throws Exception {
+		ShardDatabases.deleteTestRows();
+	}
+
+	@Test
+	void keyedTransactionCommitsOnItsShard() throws Exception {
+		WeatherLocation saved = this.operations.saveWithReports("Asia", "T-Kyoto", 3, false);
+		assertThat(ShardDatabases.locations("asia")).extracting(ShardDatabases.Location::id).contains(saved.getId());
+		assertThat(ShardDatabases.reports("asia")).filteredOn((report) -> report.locationId() == saved.getId())
+			.hasSize(3);
+		assertThat(ShardDatabases.statementCounts()).containsEntry("north_america", 0)
+			.containsEntry("europe", 0)
+			.containsEntry("south_america", 0);
+	}
+
+	@Test
+	void failingKeyedTransactionLeavesNothingBehind() throws Exception {
+		assertThatExceptionOfType(IllegalStateException.class)
+			.isThrownBy(() -> this.operations.saveWithReports("Europe", "T-Bonn", 2, true));
+		// The rows were flushed to Europe's database before the failure, then rolled back.
+		assertThat(ShardDatabases.statementCounts().get("europe")).isPositive();
+		for (String shard : ShardDatabases.SHARDS) {
+			assertThat(ShardDatabases.locations(shard)).extracting(ShardDatabases.Location::city)
+				.doesNotContain("T-Bonn");
+		}
+	}
+
+	@Test
+	void transactionSpanningTwoShardsIsRefusedAndRolledBack() throws Exception {
+		List<WeatherLocation> both = List.of(new WeatherLocation("Asia", "T-Nagoya"),
+				new WeatherLocation("Europe", "T-Lyon"));
+		assertThatExceptionOfType(ShardRoutingException.class)
+			.isThrownBy(() -> this.operations.saveAllInOneTransaction(both))
+			.withMessageContaining("'asia'")
+			.withMessageContaining("'europe'");
+		assertThat(ShardDatabases.statementCounts().get("europe")).as("no statement of the refused call ran").isZero();
+		for (String shard : ShardDatabases.SHARDS) {
+			assertThat(ShardDatabases.locations(shard)).extracting(ShardDatabases.Location::city)
+				.doesNotContain("T-Nagoya", "T-Lyon");
+		}
+	}
+
+	@Test
+	void keyedTransactionRefusesAnotherShard() throws Exception {
+		assertThatExceptionOfType(ShardRoutingException.class)
+			.isThrownBy(() -> this.operations.saveOnOtherShard("North America", "South America", "T-Twin"))
+			.withMessageContaining("'north_america'")
+			.withMessageContaining("'south_america'");
+		assertThat(ShardDatabases.statementCounts().get("south_america")).isZero();
+		for (String shard : ShardDatabases.SHARDS) {
+			assertThat(ShardDatabases.locations(shard)).extracting(ShardDatabases.Location::city)
+				.doesNotContain("T-Twin");
+		}
+	}
+
+	@Test
+	void firstRoutedCallPicksTheShardOfAnOpenTransaction() throws Exception {
+		WeatherLocation saved = this.operations.readThenWrite("South America", "T-Cusco");
+		assertThat(ShardDatabases.locations("south_america")).extracting(ShardDatabases.Location::id)
+			.contains(saved.getId());
+	}
+
+	@Test
+	void unkeyedQueryInsideBoundTransactionIsRefused() {
+		assertThatExceptionOfType(ShardRoutingException.class)
+			.isThrownBy(() -> this.operations.readThenCountEverything("Asia"))
+			.withMessageContaining("count")
+			.withMessageContaining("'asia'");
+	}
+
+	@Test
+	void unkeyedCallsInsideKeyedMethodRunOnItsShard() throws Exception {
+		long europeRows = ShardDatabases.locations("europe").size();
+		assertThat(this.operations.countOnShardOf("Europe")).isEqualTo(europeRows);
+		assertThat(ShardDatabases.statementCounts()).containsEntry("north_america", 0)
+			.containsEntry("asia", 0)
+			.containsEntry("south_america", 0);
+	}
+
+}
