@@ -7,9 +7,9 @@ import java.util.regex.Pattern;
  */
 final class JdbcUrls {
 
-	private static final Pattern USER_INFO = Pattern.compile("//[^/@?;]*@");
+	private static final Pattern USER_INFO = Pattern.compile("//[^/@?;\\s]*@");
 
-	private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)(password|pwd)=[^&;]*");
+	private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)(password|pwd)=[^&;\\s]*");
 
 	private JdbcUrls() {
 	}

@@ -57,9 +57,6 @@ final class ShardPools {
 		config.setJdbcUrl(shard.getUrl());
 		config.setUsername(shard.getUsername());
 		config.setPassword(shard.getPassword());
-		if (StringUtils.hasText(shard.getDriverClassName())) {
-			config.setDriverClassName(shard.getDriverClassName());
-		}
 		config.setMaximumPoolSize(pool.getMaximumPoolSize());
 		config.setMinimumIdle((pool.getMinimumIdle() != null) ? pool.getMinimumIdle() : pool.getMaximumPoolSize());
 		config.setConnectionTimeout(pool.getConnectionTimeout().toMillis());
@@ -68,11 +65,17 @@ final class ShardPools {
 		// Connect on first use, so that a shard that is down does not stop the others.
 		config.setInitializationFailTimeout(-1);
 		try {
+			if (StringUtils.hasText(shard.getDriverClassName())) {
+				config.setDriverClassName(shard.getDriverClassName());
+			}
 			return new HikariDataSource(config);
 		}
 		catch (RuntimeException ex) {
+			// Driver errors quote the raw URL, credentials included: keep only a masked
+			// message, and not the cause, whose message would reach the logs.
 			throw new IllegalStateException("Cannot create the connection pool of shard '" + id + "' ("
-					+ JdbcUrls.mask(shard.getUrl()) + "): " + ex.getMessage(), ex);
+					+ JdbcUrls.mask(shard.getUrl()) + "): " + ex.getClass().getSimpleName() + ": "
+					+ JdbcUrls.mask(ex.getMessage()));
 		}
 	}
 

@@ -29,7 +29,7 @@ final class RepositoryResults {
 	}
 
 	/**
-	 * Check at startup that the results of a method can be merged.
+	 * Tell whether the results of a method can be merged across shards.
 	 * @param method a repository method
 	 * @return a message saying why not, or {@code null} if they can
 	 */

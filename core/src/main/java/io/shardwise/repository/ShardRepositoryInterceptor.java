@@ -99,7 +99,7 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 			case ENTITIES -> routeEntities(invocation, args[0]);
 			case ID -> routeById(invocation, args[0]);
 			case IDS -> routeByIds(invocation, args[0]);
-			case UNKEYED -> routeUnkeyed(invocation);
+			case UNKEYED -> routeUnkeyed(invocation, route);
 		};
 	}
 
@@ -118,7 +118,7 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 		if (byShard.size() == 1) {
 			return ShardContext.callOn(byShard.keySet().iterator().next(), invocation::proceed);
 		}
-		requireNoTransactionShard(method);
+		requireFanOutAllowed(method, route);
 		ProxyMethodInvocation proxyInvocation = (ProxyMethodInvocation) invocation;
 		Map<Shard, MethodInvocation> calls = new LinkedHashMap<>();
 		byShard.forEach((shard, values) -> {
@@ -189,7 +189,7 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 			throw new ShardRoutingException(RepositoryResults.describe(method) + "(" + id
 					+ ") returns a lazy reference, which needs a Shardwise id or a selected shard");
 		}
-		return fanOutToAllShards(invocation, true);
+		return fanOutToAllShards(invocation, Route.PASS_ROUTE, true);
 	}
 
 	private Object routeByIds(MethodInvocation invocation, Object ids) throws Throwable {
@@ -201,7 +201,7 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 			Shard shard = this.shardwiseIds ? this.router.shardOfId(id) : null;
 			if (shard == null) {
 				// An id that names no shard could be anywhere: ask every shard for all of them.
-				return fanOutToAllShards(invocation, false);
+				return fanOutToAllShards(invocation, Route.PASS_ROUTE, false);
 			}
 			byShard.computeIfAbsent(shard, (key) -> new ArrayList<>()).add(id);
 		}
@@ -212,17 +212,17 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 		Map<Shard, MethodInvocation> calls = new LinkedHashMap<>();
 		byShard.forEach((shard, idsOfShard) -> calls.put(shard,
 				proxyInvocation.invocableClone(new Object[] { new ArrayList<>(idsOfShard) })));
-		requireNoTransactionShard(invocation.getMethod());
+		requireFanOutAllowed(invocation.getMethod(), Route.PASS_ROUTE);
 		List<Object> parts = this.fanOut.execute(RepositoryResults.describe(invocation.getMethod()),
 				List.copyOf(calls.keySet()), (shard) -> calls.get(shard).proceed());
 		return RepositoryResults.merge(invocation.getMethod(), parts, false);
 	}
 
-	private Object routeUnkeyed(MethodInvocation invocation) throws Throwable {
+	private Object routeUnkeyed(MethodInvocation invocation, Route route) throws Throwable {
 		if (ShardContext.currentShard() != null) {
 			return invocation.proceed();
 		}
-		return fanOutToAllShards(invocation, false);
+		return fanOutToAllShards(invocation, route, false);
 	}
 
 	private Object proceedOnSelectedShard(MethodInvocation invocation, Object entity) throws Throwable {
@@ -233,9 +233,9 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 		return invocation.proceed();
 	}
 
-	private Object fanOutToAllShards(MethodInvocation invocation, boolean firstHitWins) {
+	private Object fanOutToAllShards(MethodInvocation invocation, Route route, boolean firstHitWins) {
 		Method method = invocation.getMethod();
-		requireNoTransactionShard(method);
+		requireFanOutAllowed(method, route);
 		ProxyMethodInvocation proxyInvocation = (ProxyMethodInvocation) invocation;
 		List<Shard> shards = this.router.shards().all();
 		Map<Shard, MethodInvocation> calls = new LinkedHashMap<>();
@@ -245,7 +245,11 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 		return RepositoryResults.merge(method, parts, firstHitWins);
 	}
 
-	private void requireNoTransactionShard(Method method) {
+	private void requireFanOutAllowed(Method method, Route route) {
+		if (route.unmergeable() != null) {
+			throw new ShardRoutingException(RepositoryResults.describe(method)
+					+ " would run on several shards, but " + route.unmergeable() + "; pass a @ShardKey or select a shard");
+		}
 		Shard owner = ShardContext.transactionShard();
 		if (owner != null) {
 			throw new ShardRoutingException(RepositoryResults.describe(method)
@@ -270,25 +274,26 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 					throw new ShardRoutingException(
 							"@ShardKey on " + RepositoryResults.describe(method) + ": " + ex.getMessage(), ex);
 				}
-				return new Route(Kind.KEY, parameter.getParameterIndex(), strategy);
+				return new Route(Kind.KEY, parameter.getParameterIndex(), strategy,
+						RepositoryResults.unmergeableReason(method));
 			}
 		}
 		String name = method.getName();
 		int count = method.getParameterCount();
 		boolean iterableArgument = count == 1 && Iterable.class.isAssignableFrom(method.getParameterTypes()[0]);
 		if (count == 1 && ENTITY_METHODS.contains(name)) {
-			return new Route(Kind.ENTITY, 0, null);
+			return new Route(Kind.ENTITY, 0, null, null);
 		}
 		if (iterableArgument && ENTITIES_METHODS.contains(name)) {
-			return new Route(Kind.ENTITIES, 0, null);
+			return new Route(Kind.ENTITIES, 0, null, null);
 		}
 		if (count == 1 && ID_METHODS.contains(name)) {
-			return new Route(Kind.ID, 0, null);
+			return new Route(Kind.ID, 0, null, null);
 		}
 		if (iterableArgument && IDS_METHODS.contains(name)) {
-			return new Route(Kind.IDS, 0, null);
+			return new Route(Kind.IDS, 0, null, null);
 		}
-		return new Route(Kind.UNKEYED, -1, null);
+		return new Route(Kind.UNKEYED, -1, null, RepositoryResults.unmergeableReason(method));
 	}
 
 	private static boolean usesShardwiseIds(Class<?> domainType) {
@@ -330,9 +335,17 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 
 	}
 
-	private record Route(Kind kind, int index, String strategy) {
+	/**
+	 * How a method is routed.
+	 *
+	 * @param kind what decides the shard
+	 * @param index the position of the deciding argument
+	 * @param strategy the strategy of a {@code @ShardKey} parameter
+	 * @param unmergeable why results from several shards cannot be merged, or {@code null}
+	 */
+	private record Route(Kind kind, int index, String strategy, String unmergeable) {
 
-		static final Route PASS_ROUTE = new Route(Kind.PASS, -1, null);
+		static final Route PASS_ROUTE = new Route(Kind.PASS, -1, null, null);
 
 	}
 

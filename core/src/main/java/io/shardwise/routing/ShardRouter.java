@@ -167,7 +167,10 @@ public class ShardRouter {
 			// Prefer the getter: lazy proxies hold no field values but intercept getters.
 			PropertyDescriptor property = BeanUtils.getPropertyDescriptor(field.getDeclaringClass(), field.getName());
 			Method getter = (property != null) ? property.getReadMethod() : null;
-			if (getter == null) {
+			if (getter != null) {
+				ReflectionUtils.makeAccessible(getter);
+			}
+			else {
 				ReflectionUtils.makeAccessible(field);
 			}
 			return new EntityKey(field, getter, field.getAnnotation(ShardKey.class).strategy());

@@ -1,7 +1,6 @@
 package io.shardwise.routing;
 
-import org.springframework.transaction.NoTransactionException;
-import org.springframework.transaction.interceptor.TransactionAspectSupport;
+import org.springframework.transaction.support.ResourceHolderSupport;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
@@ -47,12 +46,16 @@ final class ShardTransactions {
 		}
 	}
 
+	/**
+	 * Mark the transaction rollback-only through its resource holders (connection,
+	 * EntityManager), as a participating transaction would: this works for declarative
+	 * and programmatic transactions alike, even if the caller swallows our exception.
+	 */
 	private static void markRollbackOnly() {
-		try {
-			TransactionAspectSupport.currentTransactionStatus().setRollbackOnly();
-		}
-		catch (NoTransactionException ex) {
-			// Programmatic transaction: the exception we throw is the caller's signal.
+		for (Object resource : TransactionSynchronizationManager.getResourceMap().values()) {
+			if (resource instanceof ResourceHolderSupport holder) {
+				holder.setRollbackOnly();
+			}
 		}
 	}
 

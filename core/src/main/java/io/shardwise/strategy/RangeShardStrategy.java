@@ -1,5 +1,6 @@
 package io.shardwise.strategy;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -29,7 +30,7 @@ public final class RangeShardStrategy implements ShardStrategy {
 		for (int i = 1; i < sorted.size(); i++) {
 			Range previous = sorted.get(i - 1);
 			Range next = sorted.get(i);
-			if (next.lowerBound() < previous.upperBound()) {
+			if (previous.to() == null || next.lowerBound() < previous.to()) {
 				throw new IllegalArgumentException("Range " + previous + " overlaps range " + next);
 			}
 		}
@@ -48,14 +49,16 @@ public final class RangeShardStrategy implements ShardStrategy {
 	}
 
 	private long toLong(Object key) {
-		if (key instanceof Number number) {
-			return number.longValue();
+		if (key instanceof Long || key instanceof Integer || key instanceof Short || key instanceof Byte) {
+			return ((Number) key).longValue();
 		}
+		// Anything else must denote a whole number within long range exactly: no truncation
+		// of 99.5 to 99, no wrap-around of 2^64 + 5 to 5.
 		try {
-			return Long.parseLong(key.toString());
+			return new BigDecimal(key.toString()).longValueExact();
 		}
-		catch (NumberFormatException ex) {
-			throw new UnknownShardKeyException(this.name, key, "range keys must be whole numbers");
+		catch (NumberFormatException | ArithmeticException ex) {
+			throw new UnknownShardKeyException(this.name, key, "range keys must be whole numbers within long range");
 		}
 	}
 
@@ -80,10 +83,6 @@ public final class RangeShardStrategy implements ShardStrategy {
 
 		long lowerBound() {
 			return (this.from != null) ? this.from : Long.MIN_VALUE;
-		}
-
-		long upperBound() {
-			return (this.to != null) ? this.to : Long.MAX_VALUE;
 		}
 
 		boolean contains(long value) {
