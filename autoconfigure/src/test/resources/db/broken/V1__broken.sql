@@ -1,0 +1,1 @@
+create tabel broken (id bigint primary key);
