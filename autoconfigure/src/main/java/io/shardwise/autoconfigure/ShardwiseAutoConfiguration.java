@@ -2,6 +2,7 @@ package io.shardwise.autoconfigure;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 
 import javax.sql.DataSource;
 
@@ -9,7 +10,9 @@ import io.shardwise.ShardTemplate;
 import io.shardwise.aop.ShardKeyAdvisor;
 import io.shardwise.aop.ShardKeyMethodInterceptor;
 import io.shardwise.fanout.FanOutExecutor;
+import io.shardwise.jdbc.ShardedJdbcTemplate;
 import io.shardwise.migration.ShardMigrator;
+import io.shardwise.observation.ShardCallObserver;
 import io.shardwise.repository.ShardRepositoryBeanPostProcessor;
 import io.shardwise.routing.ShardRouter;
 import io.shardwise.routing.ShardRoutingDataSource;
@@ -26,12 +29,14 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
 import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotationMetadata;
 import org.springframework.data.repository.core.support.RepositoryFactoryBeanSupport;
 import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
@@ -62,18 +67,31 @@ public class ShardwiseAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	public FanOutExecutor shardFanOutExecutor(ShardwiseFanOutProperties properties) {
+	public FanOutExecutor shardFanOutExecutor(ShardwiseFanOutProperties properties,
+			ObjectProvider<ShardCallObserver> observer) {
 		if (properties.getMaxParallelism() < 1) {
-			throw new org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException(
-					"shardwise.fan-out.max-parallelism", properties.getMaxParallelism(), "Must be positive");
+			throw new InvalidConfigurationPropertyValueException("shardwise.fan-out.max-parallelism",
+					properties.getMaxParallelism(), "Must be positive");
 		}
-		return new FanOutExecutor(properties.getMaxParallelism());
+		Duration timeout = properties.getTimeout();
+		if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+			throw new InvalidConfigurationPropertyValueException("shardwise.fan-out.timeout", timeout,
+					"Must be positive; leave it unset for no deadline");
+		}
+		return new FanOutExecutor(properties.getMaxParallelism(), timeout, properties.getOnShardFailure(),
+				observer.getIfAvailable(() -> ShardCallObserver.NONE));
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	public ShardTemplate shardTemplate(ShardRouter router, FanOutExecutor fanOut) {
 		return new ShardTemplate(router, fanOut);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	public ShardedJdbcTemplate shardedJdbcTemplate(DataSource dataSource, ShardRouter router, FanOutExecutor fanOut) {
+		return new ShardedJdbcTemplate(dataSource, router, fanOut);
 	}
 
 	/**
@@ -104,8 +122,9 @@ public class ShardwiseAutoConfiguration {
 
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-	public static ShardKeyAdvisor shardKeyAdvisor(ObjectProvider<ShardRouter> router) {
-		return new ShardKeyAdvisor(new ShardKeyMethodInterceptor(router::getObject));
+	public static ShardKeyAdvisor shardKeyAdvisor(ObjectProvider<ShardRouter> router,
+			ObjectProvider<FanOutExecutor> executor) {
+		return new ShardKeyAdvisor(new ShardKeyMethodInterceptor(router::getObject, executor::getObject));
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -114,8 +133,9 @@ public class ShardwiseAutoConfiguration {
 
 		@Bean
 		static ShardRepositoryBeanPostProcessor shardRepositoryBeanPostProcessor(ObjectProvider<ShardRouter> router,
-				ObjectProvider<FanOutExecutor> fanOut) {
-			return new ShardRepositoryBeanPostProcessor(router::getObject, fanOut::getObject);
+				ObjectProvider<FanOutExecutor> fanOut, Environment environment) {
+			boolean allowed = environment.getProperty("shardwise.fan-out.allowed", Boolean.class, true);
+			return new ShardRepositoryBeanPostProcessor(router::getObject, fanOut::getObject, allowed);
 		}
 
 	}

@@ -10,8 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import io.shardwise.annotation.ShardKey;
+import io.shardwise.fanout.FanOutExecutor;
+import io.shardwise.observation.ShardCallKind;
 import io.shardwise.routing.Shard;
-import io.shardwise.routing.ShardContext;
 import io.shardwise.routing.ShardRouter;
 import io.shardwise.routing.ShardRoutingException;
 import org.aopalliance.intercept.MethodInterceptor;
@@ -31,15 +32,19 @@ public class ShardKeyMethodInterceptor implements MethodInterceptor {
 
 	private final Supplier<ShardRouter> router;
 
+	private final Supplier<FanOutExecutor> executor;
+
 	private final Map<MethodClassKey, KeyParameter> keyParameters = new ConcurrentHashMap<>();
 
 	/**
-	 * Create the interceptor.
-	 * @param router supplies the router; called on first use, so that creating this
-	 * interceptor early (as advice is) does not create the shards early
+	 * Create the interceptor. The collaborators are looked up on first use, so that
+	 * creating this interceptor early (as advice is) does not create the shards early.
+	 * @param router supplies the router
+	 * @param executor supplies the executor that runs (and observes) shard calls
 	 */
-	public ShardKeyMethodInterceptor(Supplier<ShardRouter> router) {
+	public ShardKeyMethodInterceptor(Supplier<ShardRouter> router, Supplier<FanOutExecutor> executor) {
 		this.router = router;
+		this.executor = executor;
 	}
 
 	/**
@@ -69,7 +74,7 @@ public class ShardKeyMethodInterceptor implements MethodInterceptor {
 			return invocation.proceed();
 		}
 		Object value = invocation.getArguments()[key.index()];
-		return ShardContext.callOn(shardOf(key, value), invocation::proceed);
+		return this.executor.get().run(ShardCallKind.ROUTED, key.method(), shardOf(key, value), invocation::proceed);
 	}
 
 	private Shard shardOf(KeyParameter key, Object value) {

@@ -1,5 +1,6 @@
 package io.shardwise.demo;
 
+import java.util.Comparator;
 import java.util.List;
 
 import io.shardwise.routing.ShardRoutingException;
@@ -10,7 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.dao.IncorrectResultSizeDataAccessException;
-import org.springframework.data.domain.Pageable;
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.data.domain.Sort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -72,12 +75,28 @@ class FanOutMergeTest {
 	}
 
 	@Test
+	void pagesMergeInOrderWithSummedTotals() {
+		Page<WeatherLocation> page = this.queries.findByContinentNot("Asia",
+				PageRequest.of(1, 2, Sort.by("city").descending()));
+		List<String> expected = this.locations.findAll()
+			.stream()
+			.filter((location) -> !location.getContinent().equals("Asia"))
+			.map(WeatherLocation::getCity)
+			.sorted(Comparator.reverseOrder())
+			.toList();
+		assertThat(page.getTotalElements()).isEqualTo(expected.size());
+		assertThat(page.getContent()).extracting(WeatherLocation::getCity).containsExactlyElementsOf(expected.subList(2, 4));
+	}
+
+	@Test
 	void unmergeableResultsAreRefusedBeforeAnyShardRuns() throws Exception {
-		assertThatExceptionOfType(ShardRoutingException.class)
-			.isThrownBy(() -> this.queries.findByContinentNot("Asia", Pageable.ofSize(5)))
-			.withMessageContaining("Page");
 		assertThatExceptionOfType(ShardRoutingException.class).isThrownBy(() -> this.queries.maxId())
 			.withMessageContaining("maxId");
+		assertThatExceptionOfType(ShardRoutingException.class).isThrownBy(() -> this.queries.findAllOrderedInQuery())
+			.withMessageContaining("ORDER BY");
+		assertThatExceptionOfType(ShardRoutingException.class)
+			.isThrownBy(() -> this.queries.streamByCityStartingWith("T-"))
+			.withMessageContaining("Stream");
 		assertThat(ShardDatabases.statementCounts().values()).containsOnly(0);
 	}
 
