@@ -40,6 +40,7 @@ import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotationMetadata;
 import org.springframework.data.repository.core.support.RepositoryFactoryBeanSupport;
 import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
+import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * Auto-configuration of Shardwise: one pool per shard, the strategies, the routing
@@ -133,9 +134,11 @@ public class ShardwiseAutoConfiguration {
 
 		@Bean
 		static ShardRepositoryBeanPostProcessor shardRepositoryBeanPostProcessor(ObjectProvider<ShardRouter> router,
-				ObjectProvider<FanOutExecutor> fanOut, Environment environment) {
+				ObjectProvider<FanOutExecutor> fanOut, ObjectProvider<PlatformTransactionManager> transactionManager,
+				Environment environment) {
 			boolean allowed = environment.getProperty("shardwise.fan-out.allowed", Boolean.class, true);
-			return new ShardRepositoryBeanPostProcessor(router::getObject, fanOut::getObject, allowed);
+			return new ShardRepositoryBeanPostProcessor(router::getObject, fanOut::getObject, allowed,
+					transactionManager::getObject);
 		}
 
 	}

@@ -45,6 +45,8 @@ public final class FanOutExecutor implements AutoCloseable {
 
 	private final ExecutorService executor;
 
+	private final ThreadFactory virtualThreads;
+
 	private final Semaphore permits;
 
 	private final Duration timeout;
@@ -73,7 +75,9 @@ public final class FanOutExecutor implements AutoCloseable {
 		Assert.isTrue(maxParallelism > 0, "maxParallelism must be positive");
 		Assert.isTrue(timeout == null || (!timeout.isNegative() && !timeout.isZero()), "timeout must be positive");
 		this.permits = new Semaphore(maxParallelism);
-		this.executor = virtualThreadExecutor(maxParallelism);
+		this.virtualThreads = virtualThreadFactory();
+		this.executor = (this.virtualThreads != null) ? perTaskExecutor(this.virtualThreads)
+				: platformThreadPool(maxParallelism);
 		this.timeout = timeout;
 		this.failurePolicy = failurePolicy;
 		this.observer = observer;
@@ -238,11 +242,27 @@ public final class FanOutExecutor implements AutoCloseable {
 	}
 
 	/**
+	 * Start a long-running call on its own thread (a virtual thread when the JVM has
+	 * them), outside the parallelism limit and the deadline: for producers that a
+	 * consumer paces, such as the shard streams of a lazily merged stream.
+	 * @param name the thread name
+	 * @param task the task
+	 * @return the started thread
+	 */
+	public Thread startThread(String name, Runnable task) {
+		Thread thread = (this.virtualThreads != null) ? this.virtualThreads.newThread(task) : new Thread(task);
+		thread.setName(name);
+		thread.setDaemon(true);
+		thread.start();
+		return thread;
+	}
+
+	/**
 	 * Return whether shard calls run on virtual threads.
 	 * @return whether the JVM provides virtual threads
 	 */
 	public boolean usesVirtualThreads() {
-		return !(this.executor instanceof java.util.concurrent.ThreadPoolExecutor);
+		return this.virtualThreads != null;
 	}
 
 	@Override
@@ -250,28 +270,40 @@ public final class FanOutExecutor implements AutoCloseable {
 		this.executor.shutdownNow();
 	}
 
-	private static ExecutorService virtualThreadExecutor(int maxParallelism) {
+	private static ThreadFactory virtualThreadFactory() {
 		try {
 			// Java 21+: Thread.ofVirtual().name("shardwise-fanout-", 0).factory(), looked up
 			// reflectively to keep the Java 17 baseline.
 			Class<?> builderType = Class.forName("java.lang.Thread$Builder");
 			Object builder = Thread.class.getMethod("ofVirtual").invoke(null);
 			builder = builderType.getMethod("name", String.class, long.class).invoke(builder, "shardwise-fanout-", 0L);
-			ThreadFactory threads = (ThreadFactory) builderType.getMethod("factory").invoke(builder);
+			return (ThreadFactory) builderType.getMethod("factory").invoke(builder);
+		}
+		catch (ReflectiveOperationException | RuntimeException | LinkageError ex) {
+			return null;
+		}
+	}
+
+	private static ExecutorService perTaskExecutor(ThreadFactory threads) {
+		try {
 			Method perTask = Executors.class.getMethod("newThreadPerTaskExecutor", ThreadFactory.class);
 			return (ExecutorService) perTask.invoke(null, threads);
 		}
-		catch (ReflectiveOperationException | RuntimeException | LinkageError ex) {
-			AtomicInteger count = new AtomicInteger();
-			java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(maxParallelism,
-					maxParallelism, 30, TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), (task) -> {
-						Thread thread = new Thread(task, "shardwise-fanout-" + count.incrementAndGet());
-						thread.setDaemon(true);
-						return thread;
-					});
-			pool.allowCoreThreadTimeOut(true);
-			return pool;
+		catch (ReflectiveOperationException ex) {
+			throw new IllegalStateException("Virtual threads without a per-task executor", ex);
 		}
+	}
+
+	private static ExecutorService platformThreadPool(int maxParallelism) {
+		AtomicInteger count = new AtomicInteger();
+		java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(maxParallelism,
+				maxParallelism, 30, TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), (task) -> {
+					Thread thread = new Thread(task, "shardwise-fanout-" + count.incrementAndGet());
+					thread.setDaemon(true);
+					return thread;
+				});
+		pool.allowCoreThreadTimeOut(true);
+		return pool;
 	}
 
 	/**

@@ -142,9 +142,6 @@ record RepositoryMethod(Method method, Kind kind, int keyIndex, String strategy,
 
 	private static String unmergeableReason(Method method, Shape shape, String queryString, int sortIndex,
 			int pageableIndex) {
-		if (shape == Shape.STREAM) {
-			return "it returns a Stream, which is not merged across shards yet; return a List, Page or Window";
-		}
 		if (shape == Shape.NUMBER && !isSummable(method)) {
 			return "it returns a number that is neither a count nor an affected-row count, so shard results cannot "
 					+ "be combined (use ShardedJdbcTemplate for aggregates)";

@@ -142,7 +142,7 @@ final class RepositoryResults {
 			case PAGE -> page(method, args, parts, order);
 			case SLICE -> slice(method, args, parts, order);
 			case WINDOW -> window(method, args, parts, order);
-			case STREAM -> throw new IllegalStateException("Streams are refused before they run");
+			case STREAM -> throw new IllegalStateException("Streams are merged by StreamMerge");
 			case OTHER -> single(method, parts, order, firstHitWins);
 		};
 	}
@@ -160,6 +160,7 @@ final class RepositoryResults {
 			case WINDOW -> Window.from(List.of(), (index) -> {
 				throw new IllegalStateException("Empty window has no positions");
 			});
+			case STREAM -> java.util.stream.Stream.empty();
 			default -> merge(method, args, List.of(), null, false);
 		};
 	}
@@ -269,7 +270,7 @@ final class RepositoryResults {
 		}, hasNext);
 	}
 
-	private static int limit(RepositoryMethod method, Object[] args) {
+	static int limit(RepositoryMethod method, Object[] args) {
 		if (method.limitIndex() >= 0 && args[method.limitIndex()] instanceof Limit limit && limit.isLimited()) {
 			return (method.maxResults() >= 0) ? Math.min(limit.max(), method.maxResults()) : limit.max();
 		}

@@ -6,6 +6,7 @@ import io.shardwise.fanout.FanOutExecutor;
 import io.shardwise.routing.ShardRouter;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.data.repository.core.support.RepositoryFactoryBeanSupport;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.util.function.SingletonSupplier;
 
 /**
@@ -22,6 +23,8 @@ public class ShardRepositoryBeanPostProcessor implements BeanPostProcessor {
 
 	private final Supplier<EntityOrder.NullOrdering> nullOrdering;
 
+	private final Supplier<PlatformTransactionManager> transactionManager;
+
 	/**
 	 * Create the post-processor. The collaborators are looked up when the first
 	 * repository is created, so that this post-processor does not initialize them early.
@@ -29,12 +32,14 @@ public class ShardRepositoryBeanPostProcessor implements BeanPostProcessor {
 	 * @param fanOut supplies the executor of shard calls
 	 * @param fanOutAllowed whether calls without a key may run on every shard without
 	 * {@link io.shardwise.annotation.AllowFanOut}
+	 * @param transactionManager supplies the transactions that shard streams are read in
 	 */
 	public ShardRepositoryBeanPostProcessor(Supplier<ShardRouter> router, Supplier<FanOutExecutor> fanOut,
-			boolean fanOutAllowed) {
+			boolean fanOutAllowed, Supplier<PlatformTransactionManager> transactionManager) {
 		this.router = router;
 		this.fanOut = fanOut;
 		this.fanOutAllowed = fanOutAllowed;
+		this.transactionManager = transactionManager;
 		this.nullOrdering = SingletonSupplier
 			.of(() -> EntityOrder.NullOrdering.of(router.get().shards().all().get(0).dataSource()));
 	}
@@ -44,7 +49,8 @@ public class ShardRepositoryBeanPostProcessor implements BeanPostProcessor {
 		if (bean instanceof RepositoryFactoryBeanSupport<?, ?, ?> factoryBean) {
 			factoryBean.addRepositoryFactoryCustomizer((factory) -> factory.addRepositoryProxyPostProcessor(
 					(proxyFactory, information) -> proxyFactory.addAdvice(0, new ShardRepositoryInterceptor(information,
-							this.router.get(), this.fanOut.get(), this.fanOutAllowed, this.nullOrdering))));
+							this.router.get(), this.fanOut.get(), this.fanOutAllowed, this.nullOrdering,
+							this.transactionManager))));
 		}
 		return bean;
 	}

@@ -27,6 +27,7 @@ import org.aopalliance.intercept.MethodInvocation;
 import org.springframework.aop.ProxyMethodInvocation;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.repository.core.RepositoryMetadata;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.util.ReflectionUtils;
 
 /**
@@ -43,7 +44,8 @@ import org.springframework.util.ReflectionUtils;
  * {@link ShardwiseId} goes to the shard it names; any other id is looked for on every
  * shard, and the first hit wins.
  * <li>Any other method runs on the selected shard if there is one, and otherwise on every
- * shard in parallel, with results merged by {@link RepositoryResults}.
+ * shard in parallel, with results merged by {@link RepositoryResults} (streams lazily, by
+ * {@link StreamMerge}).
  * </ul>
  */
 public class ShardRepositoryInterceptor implements MethodInterceptor {
@@ -62,6 +64,8 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 
 	private final Supplier<EntityOrder.NullOrdering> nullOrdering;
 
+	private final Supplier<PlatformTransactionManager> transactionManager;
+
 	private final Map<Method, RepositoryMethod> methods = new ConcurrentHashMap<>();
 
 	/**
@@ -73,14 +77,17 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 	 * @param fanOutAllowed whether calls without a key may run on every shard without
 	 * {@link io.shardwise.annotation.AllowFanOut}
 	 * @param nullOrdering where the shard databases sort NULLs, asked on first use
+	 * @param transactionManager supplies the transactions that shard streams are read in
 	 * @throws ShardRoutingException if a method or the entity names an unknown strategy
 	 */
 	ShardRepositoryInterceptor(RepositoryMetadata metadata, ShardRouter router, FanOutExecutor fanOut,
-			boolean fanOutAllowed, Supplier<EntityOrder.NullOrdering> nullOrdering) {
+			boolean fanOutAllowed, Supplier<EntityOrder.NullOrdering> nullOrdering,
+			Supplier<PlatformTransactionManager> transactionManager) {
 		this.router = router;
 		this.fanOut = fanOut;
 		this.fanOutAllowed = fanOutAllowed;
 		this.nullOrdering = nullOrdering;
+		this.transactionManager = transactionManager;
 		this.domainType = metadata.getDomainType();
 		router.validate(this.domainType);
 		this.shardwiseIds = findField(this.domainType, ShardwiseId.class) != null;
@@ -262,6 +269,10 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 		Map<Shard, MethodInvocation> calls = new LinkedHashMap<>();
 		shardArgs.forEach((shard, callArgs) -> calls.put(shard,
 				proxyInvocation.invocableClone(RepositoryResults.shardArguments(plan, callArgs, sort))));
+		if (plan.shape() == RepositoryMethod.Shape.STREAM) {
+			return StreamMerge.open(plan, calls, order, RepositoryResults.limit(plan, args), this.fanOut,
+					this.transactionManager.get());
+		}
 		Map<Shard, Object> results = this.fanOut.execute(kind, plan.describe(), List.copyOf(calls.keySet()),
 				(shard) -> calls.get(shard).proceed());
 		return RepositoryResults.merge(plan, args, new ArrayList<>(results.values()), order, firstHitWins);

@@ -39,4 +39,6 @@ interface LocationQueries extends Repository<WeatherLocation, Long> {
 
 	Stream<WeatherLocation> streamByCityStartingWith(String prefix);
 
+	Stream<WeatherLocation> streamByCityStartingWithOrderByCityDesc(String prefix);
+
 }
