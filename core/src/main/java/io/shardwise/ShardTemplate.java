@@ -3,10 +3,8 @@ package io.shardwise;
 import java.lang.reflect.UndeclaredThrowableException;
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 
 import io.shardwise.fanout.FanOutExecutor;
@@ -84,9 +82,7 @@ public class ShardTemplate {
 	 * @return each shard's result by shard id, in declaration order of the shards
 	 */
 	public <T> Map<String, T> onShardsOf(Collection<?> keys, Function<String, T> callback) {
-		Set<Shard> shards = new LinkedHashSet<>();
-		keys.forEach((key) -> shards.add(this.router.shardFor("", key)));
-		return onShards(this.router.shards().all().stream().filter(shards::contains).toList(), callback);
+		return onShards(this.router.shardsOf("", keys), callback);
 	}
 
 	/**

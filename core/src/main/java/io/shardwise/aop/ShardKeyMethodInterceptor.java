@@ -1,9 +1,6 @@
 package io.shardwise.aop;
 
-import java.lang.reflect.Array;
 import java.lang.reflect.Method;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -79,22 +76,16 @@ public class ShardKeyMethodInterceptor implements MethodInterceptor {
 
 	private Shard shardOf(KeyParameter key, Object value) {
 		ShardRouter router = this.router.get();
-		if (!(value instanceof Collection<?>) && (value == null || !value.getClass().isArray())) {
+		if (!ShardRouter.isMultiValued(value)) {
 			return router.shardFor(key.strategy(), value);
 		}
-		Shard shard = null;
-		for (Object element : asList(value)) {
-			Shard next = router.shardFor(key.strategy(), element);
-			if (shard != null && !shard.id().equals(next.id())) {
-				throw new ShardRoutingException("@ShardKey values of " + key.method() + " map to shards '" + shard.id()
-						+ "' and '" + next.id() + "'; a service method runs on one shard");
-			}
-			shard = next;
+		Map<Shard, List<Object>> byShard = router.groupByShard(key.strategy(), value);
+		if (byShard.size() != 1) {
+			throw new ShardRoutingException("@ShardKey values of " + key.method() + " map to "
+					+ (byShard.isEmpty() ? "no shard (the collection is empty)" : "shards " + byShard.keySet())
+					+ "; a service method runs on exactly one shard");
 		}
-		if (shard == null) {
-			throw new ShardRoutingException("@ShardKey collection of " + key.method() + " is empty, so it names no shard");
-		}
-		return shard;
+		return byShard.keySet().iterator().next();
 	}
 
 	/**
@@ -126,17 +117,6 @@ public class ShardKeyMethodInterceptor implements MethodInterceptor {
 			}
 		}
 		return KeyParameter.NONE;
-	}
-
-	private static List<?> asList(Object value) {
-		if (value instanceof Collection<?> collection) {
-			return new ArrayList<>(collection);
-		}
-		List<Object> values = new ArrayList<>();
-		for (int i = 0; i < Array.getLength(value); i++) {
-			values.add(Array.get(value, i));
-		}
-		return values;
 	}
 
 	record KeyParameter(int index, String strategy, String method) {

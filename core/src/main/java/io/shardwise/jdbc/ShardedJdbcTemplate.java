@@ -3,10 +3,8 @@ package io.shardwise.jdbc;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import javax.sql.DataSource;
 
@@ -75,9 +73,7 @@ public class ShardedJdbcTemplate {
 	 * @return the targets
 	 */
 	public Targets onShardsOf(String strategy, Collection<?> keys) {
-		Set<Shard> shards = new LinkedHashSet<>();
-		keys.forEach((key) -> shards.add(this.router.shardFor(strategy, key)));
-		return new Targets(this.router.shards().all().stream().filter(shards::contains).toList());
+		return new Targets(this.router.shardsOf(strategy, keys));
 	}
 
 	/**

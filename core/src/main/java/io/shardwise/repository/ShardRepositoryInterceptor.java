@@ -128,14 +128,10 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 	}
 
 	private Object routeByKey(MethodInvocation invocation, RepositoryMethod plan, Object key) throws Throwable {
-		if (!(key instanceof Collection<?>) && (key == null || !key.getClass().isArray())) {
+		if (!ShardRouter.isMultiValued(key)) {
 			return runOn(this.router.shardFor(plan.strategy(), key), plan, invocation);
 		}
-		Map<Shard, List<Object>> byShard = new LinkedHashMap<>();
-		for (Object value : asList(key)) {
-			byShard.computeIfAbsent(this.router.shardFor(plan.strategy(), value), (shard) -> new ArrayList<>())
-				.add(value);
-		}
+		Map<Shard, List<Object>> byShard = this.router.groupByShard(plan.strategy(), key);
 		if (byShard.isEmpty()) {
 			return RepositoryResults.empty(plan, invocation.getArguments());
 		}
@@ -321,18 +317,6 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 			}
 		}
 		return false;
-	}
-
-	private static List<?> asList(Object key) {
-		if (key instanceof Collection<?> collection) {
-			return new ArrayList<>(collection);
-		}
-		int length = Array.getLength(key);
-		List<Object> values = new ArrayList<>(length);
-		for (int i = 0; i < length; i++) {
-			values.add(Array.get(key, i));
-		}
-		return values;
 	}
 
 	private static Object sameKind(Object original, List<Object> values) {
