@@ -106,7 +106,9 @@ public class ShardKeyMethodInterceptor implements MethodInterceptor {
 	}
 
 	private KeyParameter find(Method method) {
-		if (method.getParameterCount() == 0 || method.getDeclaringClass() == Object.class) {
+		// JDK methods cannot carry @ShardKey, and inspecting their parameters would make
+		// them accessible, which the module system refuses for non-public ones.
+		if (method.getParameterCount() == 0 || method.getDeclaringClass().getName().startsWith("java.")) {
 			return KeyParameter.NONE;
 		}
 		for (MethodParameter parameter : new AnnotatedMethod(method).getMethodParameters()) {
