@@ -24,11 +24,18 @@ import io.shardwise.routing.Shard;
 import io.shardwise.routing.ShardContext;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.springframework.dao.IncorrectResultSizeDataAccessException;
+import org.springframework.dao.InvalidDataAccessApiUsageException;
 import org.springframework.util.Assert;
 
 /**
  * Runs one call on several shards in parallel, each on its own worker thread with its
  * shard selected (and so in its own transaction, if the call opens one).
+ *
+ * <p>A failure that belongs to the call rather than to a shard (an
+ * {@code InvalidDataAccessApiUsageException} such as a routing error, or an
+ * {@code IncorrectResultSizeDataAccessException}) is rethrown as it is, whatever the
+ * policy.
  *
  * <p>Workers are virtual threads when the JVM has them (Java 21+), platform threads of a
  * fixed pool otherwise; either way at most {@code maxParallelism} shard calls run at
@@ -97,7 +104,8 @@ public final class FanOutExecutor implements AutoCloseable {
 	 */
 	public <T> Map<Shard, T> execute(ShardCallKind kind, String operation, List<Shard> shards, ShardCall<T> call) {
 		return this.observer.observeFanOut(kind, operation, shards, () -> {
-			if (shards.size() <= 1 || Boolean.TRUE.equals(WORKER.get())) {
+			// On the caller's thread only when that cannot miss a deadline.
+			if (shards.isEmpty() || Boolean.TRUE.equals(WORKER.get()) || (shards.size() == 1 && this.timeout == null)) {
 				return executeSequentially(kind, operation, shards, call);
 			}
 			return executeInParallel(kind, operation, shards, call);
@@ -225,6 +233,14 @@ public final class FanOutExecutor implements AutoCloseable {
 	private <T> Map<Shard, T> outcome(String operation, Map<Shard, T> results, Map<String, Throwable> failures) {
 		if (failures.isEmpty()) {
 			return results;
+		}
+		for (Throwable failure : failures.values()) {
+			// Errors of the call itself (a usage error, a second row for a single result) are
+			// not shard failures: no policy may hide them, and callers expect them as they are.
+			if (failure instanceof InvalidDataAccessApiUsageException
+					|| failure instanceof IncorrectResultSizeDataAccessException) {
+				throw (RuntimeException) failure;
+			}
 		}
 		if (this.failurePolicy == FailurePolicy.FAIL || results.isEmpty()) {
 			throw new ShardFanOutException(operation, failures);

@@ -49,7 +49,11 @@ final class RepositoryResults {
 
 	/**
 	 * Return the order in which to merge, or {@code null} if the results are unordered.
-	 * Paged and scrolled results are always ordered, by the id at least.
+	 * Paged and scrolled results are always ordered, by the id at least. The id breaks
+	 * ties only where the shards sort by it too: when the order comes in a {@code Sort} or
+	 * {@code Pageable} argument (which {@link #shardArguments} extends) or in a keyset
+	 * window (which Spring Data extends). An order that only the method name gives leaves
+	 * ties in shard order.
 	 * @param method the method
 	 * @param args the call's arguments
 	 * @param idProperty the entity's id property, or {@code null}
@@ -68,7 +72,8 @@ final class RepositoryResults {
 		if (!sort.isSorted() && !paged) {
 			return null;
 		}
-		if (idProperty != null && sort.getOrderFor(idProperty) == null) {
+		boolean shardsSortById = paged || method.sortIndex() >= 0;
+		if (shardsSortById && idProperty != null && sort.getOrderFor(idProperty) == null) {
 			sort = sort.and(Sort.by(idProperty));
 		}
 		return sort;
