@@ -32,6 +32,8 @@ interface MeasurementQueries extends Repository<Measurement, Long> {
 
 	List<Measurement> findTop7BySeqGreaterThanEqualOrderByReadingDescCityAsc(int minSeq);
 
+	List<Measurement> findTop3BySeqOrderByReadingDesc(int seq);
+
 	Optional<Measurement> findFirstBySeqGreaterThanEqual(int minSeq, Sort sort);
 
 	Measurement findTopBySeqGreaterThanEqualOrderByLabelDesc(int minSeq);
