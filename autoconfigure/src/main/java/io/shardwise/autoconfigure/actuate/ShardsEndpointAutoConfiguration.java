@@ -20,12 +20,12 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Auto-configuration of the {@code shards} Actuator endpoint ({@link ShardsEndpoint}).
- * Shard schema versions are read with Flyway when it is on the classpath.
+ * Shard schema versions are read with Flyway when it is on the classpath. (Conditions
+ * whose classes may be missing sit on the bean methods, behind the class conditions.)
  */
 @AutoConfiguration(after = ShardwiseAutoConfiguration.class)
 @ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })
 @ConditionalOnBean(ShardRouter.class)
-@ConditionalOnAvailableEndpoint(ShardsEndpoint.class)
 public class ShardsEndpointAutoConfiguration {
 
 	@Configuration(proxyBeanMethods = false)
@@ -34,6 +34,7 @@ public class ShardsEndpointAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
+		@ConditionalOnAvailableEndpoint(ShardsEndpoint.class)
 		ShardsEndpoint shardsEndpoint(ShardRouter router, ObjectProvider<ShardwiseMigrationProperties> migration) {
 			List<String> locations = migration.getIfAvailable(ShardwiseMigrationProperties::new).getLocations();
 			return new ShardsEndpoint(router, new FlywaySchemaVersions(locations));
@@ -47,6 +48,7 @@ public class ShardsEndpointAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
+		@ConditionalOnAvailableEndpoint(ShardsEndpoint.class)
 		ShardsEndpoint shardsEndpoint(ShardRouter router) {
 			return new ShardsEndpoint(router, null);
 		}

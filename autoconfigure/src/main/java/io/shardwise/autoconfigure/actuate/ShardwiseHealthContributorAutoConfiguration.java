@@ -21,12 +21,12 @@ import org.springframework.context.annotation.Bean;
 		beforeName = "org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration")
 @ConditionalOnClass({ HealthContributor.class, ConditionalOnEnabledHealthIndicator.class })
 @ConditionalOnBean(Shards.class)
-@ConditionalOnEnabledHealthIndicator("shards")
 @EnableConfigurationProperties(ShardwiseHealthProperties.class)
 public class ShardwiseHealthContributorAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "shardsHealthContributor")
+	@ConditionalOnEnabledHealthIndicator("shards")
 	public ShardsHealthContributor shardsHealthContributor(Shards shards, ShardwiseHealthProperties properties) {
 		return new ShardsHealthContributor(shards, properties.getOnShardDown(), properties.getValidationTimeout());
 	}
