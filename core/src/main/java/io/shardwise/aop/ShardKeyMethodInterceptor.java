@@ -1,7 +1,9 @@
 package io.shardwise.aop;
 
 import java.lang.reflect.Array;
+import java.lang.reflect.InaccessibleObjectException;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -115,10 +117,20 @@ public class ShardKeyMethodInterceptor implements MethodInterceptor {
 	}
 
 	private KeyParameter find(Method method) {
-		if (method.getParameterCount() == 0 || method.getDeclaringClass() == Object.class) {
+		// Private and static methods are never proxied; skipping them also keeps clear of
+		// JDK classes (such as lambdas of java.util.function) that refuse reflective access.
+		if (method.getParameterCount() == 0 || method.getDeclaringClass() == Object.class
+				|| Modifier.isPrivate(method.getModifiers()) || Modifier.isStatic(method.getModifiers())) {
 			return KeyParameter.NONE;
 		}
-		for (MethodParameter parameter : new AnnotatedMethod(method).getMethodParameters()) {
+		AnnotatedMethod annotated;
+		try {
+			annotated = new AnnotatedMethod(method);
+		}
+		catch (InaccessibleObjectException ex) {
+			return KeyParameter.NONE;
+		}
+		for (MethodParameter parameter : annotated.getMethodParameters()) {
 			ShardKey shardKey = parameter.getParameterAnnotation(ShardKey.class);
 			if (shardKey != null) {
 				return new KeyParameter(parameter.getParameterIndex(), shardKey.strategy(),
