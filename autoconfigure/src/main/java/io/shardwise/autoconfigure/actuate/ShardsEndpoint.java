@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.function.Function;
 
 import javax.sql.DataSource;
@@ -86,7 +87,7 @@ public class ShardsEndpoint {
 
 	static StrategyDescriptor strategy(ShardStrategy strategy) {
 		if (strategy instanceof LookupShardStrategy lookup) {
-			return new StrategyDescriptor("lookup", null, lookup.getShardByKey(), null, null);
+			return new StrategyDescriptor("lookup", null, new TreeMap<>(lookup.getShardByKey()), null, null);
 		}
 		if (strategy instanceof HashShardStrategy hash) {
 			return new StrategyDescriptor("hash", hash.getBucketCount(), null, bucketRanges(hash.getShardByBucket()),
@@ -176,7 +177,7 @@ public class ShardsEndpoint {
 	 * @param type {@code lookup}, {@code hash}, {@code range}, or the class of a custom
 	 * strategy bean
 	 * @param buckets {@code hash}: the number of buckets
-	 * @param mapping {@code lookup}: the shard of each key
+	 * @param mapping {@code lookup}: the shard of each key, sorted by key
 	 * @param bucketShards {@code hash}: the shard of each inclusive bucket range
 	 * @param ranges {@code range}: the key ranges and their shards
 	 */

@@ -24,7 +24,8 @@ import org.springframework.boot.health.contributor.Status;
  * The "shards" health contributor: one component per shard, in declaration order, that
  * checks a connection of the shard's own pool with {@link Connection#isValid(int)}.
  *
- * <p>An UP shard reports its database product and the time the check took. A failing
+ * <p>An UP shard reports its database product and the time the check took (getting a
+ * connection and validating it, in milliseconds with microsecond precision). A failing
  * shard reports the exception's type and message, and its cause's, with credentials of
  * any JDBC URL masked; see {@link ShardwiseHealthProperties#getOnShardDown()} for its
  * status.
@@ -89,7 +90,7 @@ public class ShardsHealthContributor implements CompositeHealthContributor {
 				health.withDetail("cause", describe(ex.getCause()));
 			}
 		}
-		long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
+		double millis = Math.round((System.nanoTime() - start) / 1000.0) / 1000.0;
 		Health result = health.withDetail("validationTimeMillis", millis).build();
 		boolean passed = Status.UP.equals(result.getStatus());
 		this.lastPassed.put(shard.id(), passed);
