@@ -5,7 +5,7 @@ import java.util.regex.Pattern;
 /**
  * Masks credentials in JDBC URLs before they reach logs, messages or endpoints.
  */
-final class JdbcUrls {
+public final class JdbcUrls {
 
 	private static final Pattern USER_INFO = Pattern.compile("//[^/@?;\\s]*@");
 
@@ -14,7 +14,13 @@ final class JdbcUrls {
 	private JdbcUrls() {
 	}
 
-	static String mask(String url) {
+	/**
+	 * Return the text with the credentials of any JDBC URL in it masked: user info before
+	 * {@code @} and {@code password=} / {@code pwd=} parameters.
+	 * @param url a JDBC URL, or any text that may quote one, such as an error message
+	 * @return the masked text, or {@code null} if {@code url} is {@code null}
+	 */
+	public static String mask(String url) {
 		if (url == null) {
 			return null;
 		}

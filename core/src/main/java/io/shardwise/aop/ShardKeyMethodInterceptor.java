@@ -1,10 +1,13 @@
 package io.shardwise.aop;
 
+import java.lang.reflect.InaccessibleObjectException;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+
 
 import io.shardwise.annotation.ShardKey;
 import io.shardwise.fanout.FanOutExecutor;
@@ -106,12 +109,21 @@ public class ShardKeyMethodInterceptor implements MethodInterceptor {
 	}
 
 	private KeyParameter find(Method method) {
-		// JDK methods cannot carry @ShardKey, and inspecting their parameters would make
-		// them accessible, which the module system refuses for non-public ones.
-		if (method.getParameterCount() == 0 || method.getDeclaringClass().getName().startsWith("java.")) {
+		// JDK methods cannot carry @ShardKey, and private or static methods are never
+		// proxied; inspecting them would make them accessible, which the module system
+		// refuses for non-public JDK members (such as lambdas of java.util.function).
+		if (method.getParameterCount() == 0 || method.getDeclaringClass().getName().startsWith("java.")
+				|| Modifier.isPrivate(method.getModifiers()) || Modifier.isStatic(method.getModifiers())) {
 			return KeyParameter.NONE;
 		}
-		for (MethodParameter parameter : new AnnotatedMethod(method).getMethodParameters()) {
+		AnnotatedMethod annotated;
+		try {
+			annotated = new AnnotatedMethod(method);
+		}
+		catch (InaccessibleObjectException ex) {
+			return KeyParameter.NONE;
+		}
+		for (MethodParameter parameter : annotated.getMethodParameters()) {
 			ShardKey shardKey = parameter.getParameterAnnotation(ShardKey.class);
 			if (shardKey != null) {
 				return new KeyParameter(parameter.getParameterIndex(), shardKey.strategy(),

@@ -133,7 +133,8 @@ public final class FanOutExecutor implements AutoCloseable {
 		ExecutorCompletionService<T> completion = new ExecutorCompletionService<>(this.executor);
 		Map<Future<T>, Shard> futures = new LinkedHashMap<>();
 		for (Shard shard : shards) {
-			futures.put(completion.submit(() -> runOnWorker(kind, operation, shard, call)), shard);
+			futures.put(completion.submit(this.observer.onWorker(() -> runOnWorker(kind, operation, shard, call))),
+					shard);
 		}
 		Map<String, Throwable> failures = new LinkedHashMap<>();
 		int pending = shards.size();

@@ -1,6 +1,7 @@
 package io.shardwise.observation;
 
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
 import io.shardwise.routing.Shard;
@@ -49,6 +50,18 @@ public interface ShardCallObserver {
 	 */
 	default <T> T observeFanOut(ShardCallKind kind, String operation, List<Shard> shards, Supplier<T> fanOut) {
 		return fanOut.get();
+	}
+
+	/**
+	 * Wrap a shard call that a fan-out hands over to a worker thread, to carry context of
+	 * the calling thread (the current trace, the logging MDC) over to the worker. Called on
+	 * the calling thread; the returned task runs on the worker.
+	 * @param <T> the result type
+	 * @param task the task that runs the shard call on the worker
+	 * @return the task to run on the worker
+	 */
+	default <T> Callable<T> onWorker(Callable<T> task) {
+		return task;
 	}
 
 	/**

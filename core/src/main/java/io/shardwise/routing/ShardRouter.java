@@ -50,6 +50,22 @@ public class ShardRouter {
 	}
 
 	/**
+	 * Return the strategies by name, for diagnostics.
+	 * @return the strategies, unmodifiable
+	 */
+	public Map<String, ShardStrategy> strategies() {
+		return this.strategies;
+	}
+
+	/**
+	 * Return the name of the default strategy, or {@code null} if there is none.
+	 * @return the default strategy name or {@code null}
+	 */
+	public String defaultStrategy() {
+		return this.defaultStrategy;
+	}
+
+	/**
 	 * Return the name of the strategy that a {@code @ShardKey(strategy = name)} uses.
 	 * @param name a strategy name, or empty for the default
 	 * @return the resolved name

@@ -1,8 +1,12 @@
 package io.shardwise.aop;
 
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiPredicate;
 
 import io.shardwise.annotation.ShardKey;
 import io.shardwise.fanout.FanOutExecutor;
@@ -75,6 +79,24 @@ class ShardKeyAdvisorTest {
 		assertThatExceptionOfType(ShardRoutingException.class).isThrownBy(this.advisor::afterSingletonsInstantiated)
 			.withMessageContaining("TypoImpl.find")
 			.withMessageContaining("'nope'");
+	}
+
+	@Test
+	void matchesAPublicMethodWithAShardKeyParameter() throws Exception {
+		assertThat(this.advisor.matches(TypoImpl.class.getMethod("find", String.class), TypoImpl.class)).isTrue();
+	}
+
+	@Test
+	void skipsTheLambdaMethodsOfJdkInterfacesThatRefuseReflectiveAccess() {
+		// Beans such as Spring Boot's observation filters are JDK lambdas (BiPredicate.or);
+		// java.base does not open their private lambda methods to reflection.
+		Method[] lambdas = Arrays.stream(BiPredicate.class.getDeclaredMethods())
+			.filter((method) -> Modifier.isPrivate(method.getModifiers()) && method.getParameterCount() > 0)
+			.toArray(Method[]::new);
+		assertThat(lambdas).isNotEmpty();
+		for (Method lambda : lambdas) {
+			assertThat(this.advisor.matches(lambda, BiPredicate.class)).isFalse();
+		}
 	}
 
 	@SuppressWarnings("unchecked")
