@@ -39,6 +39,7 @@ final class ShardPools {
 						"Every shard needs the JDBC URL of its database");
 			}
 		});
+		Map<String, Integer> indexes = indexes(configured);
 		Map<String, HikariDataSource> pools = new LinkedHashMap<>();
 		try {
 			configured.forEach((id, shard) -> pools.put(id, pool(id, shard)));
@@ -47,7 +48,41 @@ final class ShardPools {
 			pools.values().forEach(HikariDataSource::close);
 			throw ex;
 		}
-		return new Shards(pools, node);
+		return new Shards(pools, indexes, node);
+	}
+
+	/**
+	 * Number the shards by their configured indexes, or else in alphabetical order of their
+	 * ids: never by the order Spring Boot binds them in, which changes when an environment
+	 * variable or command-line argument overrides one shard's property.
+	 */
+	private static Map<String, Integer> indexes(Map<String, ShardwiseProperties.Shard> configured) {
+		Map<String, Integer> indexes = new LinkedHashMap<>();
+		boolean anyIndexed = configured.values().stream().anyMatch((shard) -> shard.getIndex() != null);
+		if (!anyIndexed) {
+			configured.keySet().stream().sorted().forEach((id) -> indexes.put(id, indexes.size()));
+			return indexes;
+		}
+		Map<Integer, String> owners = new LinkedHashMap<>();
+		configured.forEach((id, shard) -> {
+			String property = "shardwise.shards." + id + ".index";
+			Integer index = shard.getIndex();
+			if (index == null) {
+				throw new InvalidConfigurationPropertyValueException(property, null,
+						"Set the index of every shard, or of none");
+			}
+			if (index < 0 || index >= ShardIds.MAX_SHARDS) {
+				throw new InvalidConfigurationPropertyValueException(property, index,
+						"Must be between 0 and " + (ShardIds.MAX_SHARDS - 1));
+			}
+			String owner = owners.putIfAbsent(index, id);
+			if (owner != null) {
+				throw new InvalidConfigurationPropertyValueException(property, index,
+						"Shard '" + owner + "' has the same index");
+			}
+			indexes.put(id, index);
+		});
+		return indexes;
 	}
 
 	private static HikariDataSource pool(String id, ShardwiseProperties.Shard shard) {

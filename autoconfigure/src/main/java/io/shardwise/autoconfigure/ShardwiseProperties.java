@@ -20,10 +20,9 @@ public class ShardwiseProperties {
 	private boolean enabled = true;
 
 	/**
-	 * The shards by shard id, one database each, in a fixed order: global ids encode a
-	 * shard's position, so append new shards and never reorder or remove one. Ids with
-	 * characters other than lowercase letters, digits and '-' need bracket notation in
-	 * YAML, for example "[north_america]".
+	 * The shards by shard id, one database each. Ids with characters other than lowercase
+	 * letters, digits and '-' need bracket notation in YAML, for example
+	 * "[north_america]".
 	 */
 	private Map<String, Shard> shards = new LinkedHashMap<>();
 
@@ -96,6 +95,15 @@ public class ShardwiseProperties {
 		private String driverClassName;
 
 		/**
+		 * Index of the shard, from 0 to 255: the number its global ids carry, and its place
+		 * in the order of the shards. Set it on every shard or on none; without it shards
+		 * are numbered in alphabetical order of their ids, so set it before adding a shard
+		 * whose id sorts between existing ones. Never change a shard's index once it holds
+		 * data.
+		 */
+		private Integer index;
+
+		/**
 		 * Connection pool (HikariCP) of this shard.
 		 */
 		private final Pool pool = new Pool();
@@ -130,6 +138,14 @@ public class ShardwiseProperties {
 
 		public void setDriverClassName(String driverClassName) {
 			this.driverClassName = driverClassName;
+		}
+
+		public Integer getIndex() {
+			return this.index;
+		}
+
+		public void setIndex(Integer index) {
+			this.index = index;
 		}
 
 		public Pool getPool() {

@@ -61,8 +61,40 @@ class ShardwiseAutoConfigurationTest {
 				.hasSingleBean(ShardRouter.class)
 				.hasSingleBean(ShardTemplate.class)
 				.hasSingleBean(ShardMigrator.class);
-			assertThat(context.getBean(Shards.class).ids()).containsExactly("south", "north");
+			assertThat(context.getBean(Shards.class).ids()).containsExactly("north", "south");
 		});
+	}
+
+	@Test
+	void explicitIndexesNumberAndOrderTheShards() {
+		southNorth().withPropertyValues("shardwise.shards.south.index=0", "shardwise.shards.north.index=7")
+			.run((context) -> {
+				Shards shards = context.getBean(Shards.class);
+				assertThat(shards.ids()).containsExactly("south", "north");
+				assertThat(shards.get("north").index()).isEqualTo(7);
+				assertThat(shards.at(7).id()).isEqualTo("north");
+				assertThat(shards.at(1)).isNull();
+				assertThat(io.shardwise.id.ShardIds.shardIndexOf(shards.get("north").nextId())).isEqualTo(7);
+			});
+	}
+
+	@Test
+	void overridingOneShardFromAnotherPropertySourceDoesNotRenumberTheShards() {
+		// Boot binds map keys in property-source precedence order: an override of one shard
+		// (environment variable, command line) would put it first. Indexes must not follow.
+		String[] yaml = { "shardwise.shards.west.url=" + h2Url("west"), "shardwise.shards.east.url=" + h2Url("east") };
+		this.runner.withPropertyValues(yaml).run((plain) -> this.runner.withPropertyValues(yaml)
+			.withInitializer((context) -> context.getEnvironment()
+				.getPropertySources()
+				.addFirst(new org.springframework.core.env.MapPropertySource("override",
+						Map.of("shardwise.shards.east.pool.maximum-pool-size", "3"))))
+			.run((overridden) -> {
+				Shards before = plain.getBean(Shards.class);
+				Shards after = overridden.getBean(Shards.class);
+				assertThat(after.ids()).isEqualTo(before.ids()).containsExactly("east", "west");
+				assertThat(after.get("east").index()).isEqualTo(before.get("east").index());
+				assertThat(after.get("east").dataSource()).extracting("maximumPoolSize").isEqualTo(3);
+			}));
 	}
 
 	@Test

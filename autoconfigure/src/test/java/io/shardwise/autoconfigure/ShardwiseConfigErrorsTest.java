@@ -41,6 +41,24 @@ class ShardwiseConfigErrorsTest {
 	}
 
 	@Test
+	void indexOnSomeShardsOnlyFailsNamingTheShardWithout() {
+		assertThat(failureOf(twoShards().withPropertyValues("shardwise.shards.a.index=0")).getName())
+			.isEqualTo("shardwise.shards.b.index");
+	}
+
+	@Test
+	void duplicateIndexFailsNamingTheProperty() {
+		assertThat(failureOf(twoShards().withPropertyValues("shardwise.shards.a.index=1", "shardwise.shards.b.index=1"))
+			.getName()).isEqualTo("shardwise.shards.b.index");
+	}
+
+	@Test
+	void indexOutOfRangeFailsNamingTheProperty() {
+		assertThat(failureOf(twoShards().withPropertyValues("shardwise.shards.a.index=0", "shardwise.shards.b.index=256"))
+			.getName()).isEqualTo("shardwise.shards.b.index");
+	}
+
+	@Test
 	void noShardsNamesShardsProperty() {
 		InvalidConfigurationPropertyValueException ex = failureOf(this.runner);
 		assertThat(ex.getName()).isEqualTo("shardwise.shards");

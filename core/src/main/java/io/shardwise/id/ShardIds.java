@@ -65,7 +65,7 @@ public final class ShardIds {
 
 	/**
 	 * Return a new id on the shard with the given index.
-	 * @param shardIndex the shard's position in declaration order
+	 * @param shardIndex the shard's index
 	 * @return a new id, unique across shards and nodes
 	 */
 	public long next(int shardIndex) {

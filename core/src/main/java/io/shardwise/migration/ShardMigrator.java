@@ -10,7 +10,7 @@ import org.flywaydb.core.api.configuration.FluentConfiguration;
 
 /**
  * Migrates the schema of every shard with Flyway, one shard after the other in
- * declaration order, stopping at the first shard that fails.
+ * the order of the shards, stopping at the first shard that fails.
  */
 public class ShardMigrator {
 

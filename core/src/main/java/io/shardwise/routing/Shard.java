@@ -9,7 +9,7 @@ import io.shardwise.id.ShardIds;
  * DataSource of its own database and the id generator that names it.
  *
  * @param id the shard id, as configured under {@code shardwise.shards.<id>}
- * @param index the shard's position in declaration order, starting at 0
+ * @param index the shard's index: the number its global ids carry, and its place in the order of the shards
  * @param dataSource the shard's own DataSource (its connection pool)
  * @param ids the id generator shared by all shards of the application
  */

@@ -130,7 +130,7 @@ public class ShardRouter {
 	}
 
 	/**
-	 * Return the shards that hold some keys, in declaration order.
+	 * Return the shards that hold some keys, in the order of the shards.
 	 * @param strategy the strategy name, or empty for the default
 	 * @param keys the keys
 	 * @return the distinct shards of the keys

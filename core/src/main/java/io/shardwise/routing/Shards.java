@@ -12,7 +12,7 @@ import io.shardwise.id.ShardIds;
 import org.springframework.util.Assert;
 
 /**
- * The configured shards, in declaration order. Closing it closes every shard's
+ * The configured shards, ordered by their indexes. Closing it closes every shard's
  * DataSource that is {@link AutoCloseable} (connection pools).
  */
 public final class Shards implements AutoCloseable {
@@ -21,23 +21,53 @@ public final class Shards implements AutoCloseable {
 
 	private final Map<String, Shard> byId;
 
+	private final Shard[] byIndex;
+
 	/**
-	 * Create the shard set.
-	 * @param dataSources each shard's DataSource by shard id, in declaration order
+	 * Create the shard set, numbering the shards in the order of the map.
+	 * @param dataSources each shard's DataSource by shard id
 	 * @param node this application instance's node number for {@link ShardIds}
 	 */
 	public Shards(Map<String, ? extends DataSource> dataSources, int node) {
+		this(dataSources, positions(dataSources), node);
+	}
+
+	/**
+	 * Create the shard set.
+	 * @param dataSources each shard's DataSource by shard id
+	 * @param indexes each shard's index, unique, from 0 to {@link ShardIds#MAX_SHARDS} - 1:
+	 * the number its global ids carry and its place in the order of the shards
+	 * @param node this application instance's node number for {@link ShardIds}
+	 */
+	public Shards(Map<String, ? extends DataSource> dataSources, Map<String, Integer> indexes, int node) {
 		Assert.notEmpty(dataSources, "At least one shard is required");
-		ShardIds ids = new ShardIds(dataSources.size(), node);
-		List<Shard> list = new ArrayList<>(dataSources.size());
+		Assert.isTrue(indexes.keySet().equals(dataSources.keySet()), "Every shard needs exactly one index");
+		int size = indexes.values().stream().mapToInt(Integer::intValue).max().orElse(0) + 1;
+		ShardIds ids = new ShardIds(size, node);
+		this.byIndex = new Shard[size];
 		Map<String, Shard> map = new HashMap<>();
 		dataSources.forEach((id, dataSource) -> {
-			Shard shard = new Shard(id, list.size(), dataSource, ids);
-			list.add(shard);
+			int index = indexes.get(id);
+			Assert.isTrue(this.byIndex[index] == null, () -> "Shards '" + id + "' and '" + this.byIndex[index].id()
+					+ "' have the same index " + index);
+			Shard shard = new Shard(id, index, dataSource, ids);
+			this.byIndex[index] = shard;
 			map.put(id, shard);
 		});
+		List<Shard> list = new ArrayList<>();
+		for (Shard shard : this.byIndex) {
+			if (shard != null) {
+				list.add(shard);
+			}
+		}
 		this.all = Collections.unmodifiableList(list);
 		this.byId = map;
+	}
+
+	private static Map<String, Integer> positions(Map<String, ?> dataSources) {
+		Map<String, Integer> positions = new HashMap<>();
+		dataSources.keySet().forEach((id) -> positions.put(id, positions.size()));
+		return positions;
 	}
 
 	/**
@@ -56,11 +86,11 @@ public final class Shards implements AutoCloseable {
 
 	/**
 	 * Return the shard at the given position, or {@code null} if there is none.
-	 * @param index a position in declaration order
+	 * @param index a shard index
 	 * @return the shard or {@code null}
 	 */
 	public Shard at(int index) {
-		return (index >= 0 && index < this.all.size()) ? this.all.get(index) : null;
+		return (index >= 0 && index < this.byIndex.length) ? this.byIndex[index] : null;
 	}
 
 	/**
@@ -73,7 +103,7 @@ public final class Shards implements AutoCloseable {
 	}
 
 	/**
-	 * Return every shard, in declaration order.
+	 * Return every shard, in the order of their indexes.
 	 * @return the shards
 	 */
 	public List<Shard> all() {
@@ -81,7 +111,7 @@ public final class Shards implements AutoCloseable {
 	}
 
 	/**
-	 * Return every shard id, in declaration order.
+	 * Return every shard id, in the order of the shards' indexes.
 	 * @return the ids
 	 */
 	public List<String> ids() {

@@ -109,7 +109,7 @@ class ShardCallObservationTest {
 				.that()
 				.hasLowCardinalityKeyValue("kind", "fan-out")
 				.hasLowCardinalityKeyValue("outcome", "success")
-				.hasHighCardinalityKeyValue("shards", "south,north")
+				.hasHighCardinalityKeyValue("shards", "north,south")
 				.hasHighCardinalityKeyValue("width", "2");
 			Observation.Context fanOut = stopped.stream()
 				.filter((observation) -> observation.getName().equals("shardwise.fan-out"))
