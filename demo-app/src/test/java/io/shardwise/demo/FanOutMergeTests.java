@@ -8,7 +8,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.dao.IncorrectResultSizeDataAccessException;
 import org.springframework.data.domain.Pageable;
 
@@ -18,8 +17,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 /**
  * How the results of unkeyed repository methods merge across the four shards.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class FanOutMergeTest {
+abstract class FanOutMergeTests {
+
+	@Autowired
+	ShardDatabases databases;
 
 	@Autowired
 	LocationQueries queries;
@@ -31,12 +32,12 @@ class FanOutMergeTest {
 	void saveTestRows() throws Exception {
 		this.locations.saveAll(List.of(new WeatherLocation("Asia", "T-Twin"), new WeatherLocation("Europe", "T-Twin"),
 				new WeatherLocation("Europe", "T-Solo"), new WeatherLocation("South America", "T-Other")));
-		ShardDatabases.resetStatementCounts();
+		this.databases.resetStatementCounts();
 	}
 
 	@AfterEach
 	void deleteTestRows() throws Exception {
-		ShardDatabases.deleteTestRows();
+		this.databases.deleteTestRows();
 	}
 
 	@Test
@@ -66,7 +67,7 @@ class FanOutMergeTest {
 	void deleteByReturnsTheSumOfRowsDeletedOnEveryShard() throws Exception {
 		assertThat(this.queries.deleteByCityStartingWith("T-")).isEqualTo(4);
 		for (String shard : ShardDatabases.SHARDS) {
-			assertThat(ShardDatabases.locations(shard)).extracting(ShardDatabases.Location::city)
+			assertThat(this.databases.locations(shard)).extracting(ShardDatabases.Location::city)
 				.noneMatch((city) -> city.startsWith("T-"));
 		}
 	}
@@ -78,7 +79,7 @@ class FanOutMergeTest {
 			.withMessageContaining("Page");
 		assertThatExceptionOfType(ShardRoutingException.class).isThrownBy(() -> this.queries.maxId())
 			.withMessageContaining("maxId");
-		assertThat(ShardDatabases.statementCounts().values()).containsOnly(0);
+		assertThat(this.databases.statementCounts().values()).containsOnly(0);
 	}
 
 }

@@ -1,0 +1,63 @@
+package io.shardwise.demo;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.beans.factory.annotation.Value;
+
+/**
+ * The four shards' databases on the {@link EmbeddedPostgresShards} servers, counted with
+ * PostgreSQL's {@code pg_stat_statements}: calls of statements on the weather tables
+ * made by the application's user in this context's database. The tests' own inspection
+ * runs as the superuser and so is not counted.
+ */
+class PostgresShardDatabases extends ShardDatabases {
+
+	private final String database;
+
+	PostgresShardDatabases(@Value("${demo.test.postgres.database}") String database) {
+		this.database = database;
+	}
+
+	@Override
+	Connection connect(String shard) throws SQLException {
+		return EmbeddedPostgresShards.get().connectAsSuperuser(shard, this.database);
+	}
+
+	@Override
+	void resetStatementCounts() throws SQLException {
+		for (String shard : SHARDS) {
+			try (Connection connection = connect(shard);
+					PreparedStatement statement = connection.prepareStatement("select pg_stat_statements_reset("
+							+ "(select oid from pg_roles where rolname = ?), "
+							+ "(select oid from pg_database where datname = current_database()), 0)")) {
+				statement.setString(1, EmbeddedPostgresShards.APP_USER);
+				statement.execute();
+			}
+		}
+	}
+
+	@Override
+	Map<String, Integer> statementCounts() throws SQLException {
+		Map<String, Integer> counts = new LinkedHashMap<>();
+		for (String shard : SHARDS) {
+			try (Connection connection = connect(shard);
+					PreparedStatement statement = connection.prepareStatement("select coalesce(sum(s.calls), 0) "
+							+ "from pg_stat_statements s join pg_roles r on r.oid = s.userid "
+							+ "join pg_database d on d.oid = s.dbid "
+							+ "where r.rolname = ? and d.datname = current_database() and s.query like '%weather\\_%'")) {
+				statement.setString(1, EmbeddedPostgresShards.APP_USER);
+				try (ResultSet result = statement.executeQuery()) {
+					result.next();
+					counts.put(shard, result.getInt(1));
+				}
+			}
+		}
+		return counts;
+	}
+
+}
