@@ -7,6 +7,7 @@ import javax.sql.DataSource;
 
 import io.shardwise.ShardTemplate;
 import io.shardwise.aop.ShardKeyAdvisor;
+import io.shardwise.audit.ShardConsistencyChecker;
 import io.shardwise.aop.ShardKeyMethodInterceptor;
 import io.shardwise.fanout.FanOutExecutor;
 import io.shardwise.migration.ShardMigrator;
@@ -74,6 +75,12 @@ public class ShardwiseAutoConfiguration {
 	@ConditionalOnMissingBean
 	public ShardTemplate shardTemplate(ShardRouter router, FanOutExecutor fanOut) {
 		return new ShardTemplate(router, fanOut);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	public ShardConsistencyChecker shardConsistencyChecker(ShardRouter router) {
+		return new ShardConsistencyChecker(router);
 	}
 
 	/**

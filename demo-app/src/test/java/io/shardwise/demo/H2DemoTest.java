@@ -33,4 +33,9 @@ class H2DemoTest {
 
 	}
 
+	@Nested
+	class LoadConsistency extends LoadConsistencyTests {
+
+	}
+
 }

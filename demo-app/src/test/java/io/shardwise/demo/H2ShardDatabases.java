@@ -15,6 +15,11 @@ import java.util.Map;
 class H2ShardDatabases extends ShardDatabases {
 
 	@Override
+	String kind() {
+		return "H2";
+	}
+
+	@Override
 	Connection connect(String shard) throws SQLException {
 		return DriverManager.getConnection("jdbc:h2:mem:" + shard, "sa", "");
 	}

@@ -33,4 +33,9 @@ class PostgresDemoTest {
 
 	}
 
+	@Nested
+	class LoadConsistency extends LoadConsistencyTests {
+
+	}
+
 }

@@ -24,6 +24,11 @@ class PostgresShardDatabases extends ShardDatabases {
 	}
 
 	@Override
+	String kind() {
+		return "PostgreSQL";
+	}
+
+	@Override
 	Connection connect(String shard) throws SQLException {
 		return EmbeddedPostgresShards.get().connectAsSuperuser(shard, this.database);
 	}

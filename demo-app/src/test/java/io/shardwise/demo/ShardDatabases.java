@@ -24,6 +24,9 @@ abstract class ShardDatabases {
 	/** Prefix of the cities that tests create; {@link #deleteTestRows()} removes them. */
 	static final String TEST_CITY = "T-";
 
+	/** Name of the kind of database, for reports. */
+	abstract String kind();
+
 	/**
 	 * Open a connection to a shard's database, bypassing Shardwise.
 	 * @param shard the shard id
