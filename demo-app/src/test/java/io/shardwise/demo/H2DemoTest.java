@@ -38,4 +38,9 @@ class H2DemoTest {
 
 	}
 
+	@Nested
+	class BadInput extends BadInputTests {
+
+	}
+
 }

@@ -38,4 +38,9 @@ class PostgresDemoTest {
 
 	}
 
+	@Nested
+	class BadInput extends BadInputTests {
+
+	}
+
 }
