@@ -1,7 +1,9 @@
 package io.shardwise.aop;
 
 import java.lang.reflect.Array;
+import java.lang.reflect.InaccessibleObjectException;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -110,10 +112,22 @@ public class ShardKeyMethodInterceptor implements MethodInterceptor {
 	}
 
 	private KeyParameter find(Method method) {
-		if (method.getParameterCount() == 0 || method.getDeclaringClass() == Object.class) {
+		// Proxies cannot advise private methods.
+		if (method.getParameterCount() == 0 || method.getDeclaringClass() == Object.class
+				|| Modifier.isPrivate(method.getModifiers())) {
 			return KeyParameter.NONE;
 		}
-		for (MethodParameter parameter : new AnnotatedMethod(method).getMethodParameters()) {
+		AnnotatedMethod annotated;
+		try {
+			annotated = new AnnotatedMethod(method);
+		}
+		catch (InaccessibleObjectException ex) {
+			// A class of a module that does not open its package to us, such as a lambda of
+			// java.util.function (Micrometer registers composed predicates as beans): a
+			// proxy could not invoke the method either, so it carries no shard key for us.
+			return KeyParameter.NONE;
+		}
+		for (MethodParameter parameter : annotated.getMethodParameters()) {
 			ShardKey shardKey = parameter.getParameterAnnotation(ShardKey.class);
 			if (shardKey != null) {
 				return new KeyParameter(parameter.getParameterIndex(), shardKey.strategy(),
