@@ -7,20 +7,22 @@ import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import org.springframework.beans.factory.annotation.Value;
-
 /**
- * The four shards' databases on the {@link EmbeddedPostgresShards} servers, counted with
- * PostgreSQL's {@code pg_stat_statements}: calls of statements on the weather tables
- * made by the application's user in this context's database. The tests' own inspection
- * runs as the superuser and so is not counted.
+ * The four shards' PostgreSQL databases, counted with {@code pg_stat_statements}: calls
+ * of statements on the weather tables made by the application's user
+ * ({@value EmbeddedPostgresShards#APP_USER}) in each shard's database. The tests' own
+ * inspection connects as a superuser and so is not counted.
  */
 class PostgresShardDatabases extends ShardDatabases {
 
-	private final String database;
+	private final Connector superuser;
 
-	PostgresShardDatabases(@Value("${demo.test.postgres.database}") String database) {
-		this.database = database;
+	/**
+	 * Create the inspector.
+	 * @param superuser opens a superuser connection to a shard's database
+	 */
+	PostgresShardDatabases(Connector superuser) {
+		this.superuser = superuser;
 	}
 
 	@Override
@@ -30,7 +32,7 @@ class PostgresShardDatabases extends ShardDatabases {
 
 	@Override
 	Connection connect(String shard) throws SQLException {
-		return EmbeddedPostgresShards.get().connectAsSuperuser(shard, this.database);
+		return this.superuser.connect(shard);
 	}
 
 	@Override
@@ -63,6 +65,16 @@ class PostgresShardDatabases extends ShardDatabases {
 			}
 		}
 		return counts;
+	}
+
+	/**
+	 * Opens a connection to a shard's database.
+	 */
+	@FunctionalInterface
+	interface Connector {
+
+		Connection connect(String shard) throws SQLException;
+
 	}
 
 }

@@ -26,7 +26,7 @@ import org.springframework.test.context.ContextConfiguration;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("postgres")
 @ContextConfiguration(initializers = EmbeddedPostgresInitializer.class)
-@Import(PostgresShardDatabases.class)
+@Import(EmbeddedPostgresShardsConfiguration.class)
 @interface PostgresShardsTest {
 
 }
