@@ -3,15 +3,13 @@ package io.shardwise;
 import java.lang.reflect.UndeclaredThrowableException;
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 
 import io.shardwise.fanout.FanOutExecutor;
 import io.shardwise.routing.Shard;
-import io.shardwise.routing.ShardContext;
+import io.shardwise.observation.ShardCallKind;
 import io.shardwise.routing.ShardRouter;
 
 /**
@@ -25,9 +23,12 @@ import io.shardwise.routing.ShardRouter;
  * </pre>
  *
  * Callbacks on several shards run in parallel, each on its own thread and so in its
- * own transaction.
+ * own transaction, under the configured fan-out deadline and failure policy: with the
+ * partial policy, failed shards are missing from the returned map.
  */
 public class ShardTemplate {
+
+	private static final String OPERATION = "ShardTemplate callback";
 
 	private final ShardRouter router;
 
@@ -81,9 +82,7 @@ public class ShardTemplate {
 	 * @return each shard's result by shard id, in declaration order of the shards
 	 */
 	public <T> Map<String, T> onShardsOf(Collection<?> keys, Function<String, T> callback) {
-		Set<Shard> shards = new LinkedHashSet<>();
-		keys.forEach((key) -> shards.add(this.router.shardFor("", key)));
-		return onShards(this.router.shards().all().stream().filter(shards::contains).toList(), callback);
+		return onShards(this.router.shardsOf("", keys), callback);
 	}
 
 	/**
@@ -97,18 +96,15 @@ public class ShardTemplate {
 	}
 
 	private <T> Map<String, T> onShards(List<Shard> shards, Function<String, T> callback) {
-		List<T> results = this.fanOut.execute("ShardTemplate callback", shards,
-				(shard) -> callback.apply(shard.id()));
 		Map<String, T> byShard = new LinkedHashMap<>();
-		for (int i = 0; i < shards.size(); i++) {
-			byShard.put(shards.get(i).id(), results.get(i));
-		}
+		this.fanOut.execute(ShardCallKind.FAN_OUT, OPERATION, shards, (shard) -> callback.apply(shard.id()))
+			.forEach((shard, result) -> byShard.put(shard.id(), result));
 		return byShard;
 	}
 
-	private static <T> T call(Shard shard, Function<String, T> callback) {
+	private <T> T call(Shard shard, Function<String, T> callback) {
 		try {
-			return ShardContext.callOn(shard, () -> callback.apply(shard.id()));
+			return this.fanOut.run(ShardCallKind.ROUTED, OPERATION, shard, () -> callback.apply(shard.id()));
 		}
 		catch (RuntimeException | Error ex) {
 			throw ex;

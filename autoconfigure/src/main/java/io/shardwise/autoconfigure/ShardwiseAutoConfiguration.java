@@ -2,15 +2,18 @@ package io.shardwise.autoconfigure;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 
 import javax.sql.DataSource;
 
 import io.shardwise.ShardTemplate;
 import io.shardwise.aop.ShardKeyAdvisor;
-import io.shardwise.audit.ShardConsistencyChecker;
 import io.shardwise.aop.ShardKeyMethodInterceptor;
+import io.shardwise.audit.ShardConsistencyChecker;
 import io.shardwise.fanout.FanOutExecutor;
+import io.shardwise.jdbc.ShardedJdbcTemplate;
 import io.shardwise.migration.ShardMigrator;
+import io.shardwise.observation.ShardCallObserver;
 import io.shardwise.repository.ShardRepositoryBeanPostProcessor;
 import io.shardwise.routing.ShardRouter;
 import io.shardwise.routing.ShardRoutingDataSource;
@@ -27,15 +30,18 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
 import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotationMetadata;
 import org.springframework.data.repository.core.support.RepositoryFactoryBeanSupport;
 import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
+import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * Auto-configuration of Shardwise: one pool per shard, the strategies, the routing
@@ -63,18 +69,31 @@ public class ShardwiseAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	public FanOutExecutor shardFanOutExecutor(ShardwiseFanOutProperties properties) {
+	public FanOutExecutor shardFanOutExecutor(ShardwiseFanOutProperties properties,
+			ObjectProvider<ShardCallObserver> observer) {
 		if (properties.getMaxParallelism() < 1) {
-			throw new org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException(
-					"shardwise.fan-out.max-parallelism", properties.getMaxParallelism(), "Must be positive");
+			throw new InvalidConfigurationPropertyValueException("shardwise.fan-out.max-parallelism",
+					properties.getMaxParallelism(), "Must be positive");
 		}
-		return new FanOutExecutor(properties.getMaxParallelism());
+		Duration timeout = properties.getTimeout();
+		if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+			throw new InvalidConfigurationPropertyValueException("shardwise.fan-out.timeout", timeout,
+					"Must be positive; leave it unset for no deadline");
+		}
+		return new FanOutExecutor(properties.getMaxParallelism(), timeout, properties.getOnShardFailure(),
+				observer.getIfAvailable(() -> ShardCallObserver.NONE));
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	public ShardTemplate shardTemplate(ShardRouter router, FanOutExecutor fanOut) {
 		return new ShardTemplate(router, fanOut);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	public ShardedJdbcTemplate shardedJdbcTemplate(DataSource dataSource, ShardRouter router, FanOutExecutor fanOut) {
+		return new ShardedJdbcTemplate(dataSource, router, fanOut);
 	}
 
 	@Bean
@@ -111,8 +130,9 @@ public class ShardwiseAutoConfiguration {
 
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-	public static ShardKeyAdvisor shardKeyAdvisor(ObjectProvider<ShardRouter> router) {
-		return new ShardKeyAdvisor(new ShardKeyMethodInterceptor(router::getObject));
+	public static ShardKeyAdvisor shardKeyAdvisor(ObjectProvider<ShardRouter> router,
+			ObjectProvider<FanOutExecutor> executor) {
+		return new ShardKeyAdvisor(new ShardKeyMethodInterceptor(router::getObject, executor::getObject));
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -121,8 +141,11 @@ public class ShardwiseAutoConfiguration {
 
 		@Bean
 		static ShardRepositoryBeanPostProcessor shardRepositoryBeanPostProcessor(ObjectProvider<ShardRouter> router,
-				ObjectProvider<FanOutExecutor> fanOut) {
-			return new ShardRepositoryBeanPostProcessor(router::getObject, fanOut::getObject);
+				ObjectProvider<FanOutExecutor> fanOut, ObjectProvider<PlatformTransactionManager> transactionManager,
+				Environment environment) {
+			boolean allowed = environment.getProperty("shardwise.fan-out.allowed", Boolean.class, true);
+			return new ShardRepositoryBeanPostProcessor(router::getObject, fanOut::getObject, allowed,
+					transactionManager::getObject);
 		}
 
 	}

@@ -1,19 +1,15 @@
 package io.shardwise.aop;
 
-import java.lang.reflect.Array;
-import java.lang.reflect.InaccessibleObjectException;
 import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import io.shardwise.annotation.ShardKey;
+import io.shardwise.fanout.FanOutExecutor;
+import io.shardwise.observation.ShardCallKind;
 import io.shardwise.routing.Shard;
-import io.shardwise.routing.ShardContext;
 import io.shardwise.routing.ShardRouter;
 import io.shardwise.routing.ShardRoutingException;
 import org.aopalliance.intercept.MethodInterceptor;
@@ -33,15 +29,19 @@ public class ShardKeyMethodInterceptor implements MethodInterceptor {
 
 	private final Supplier<ShardRouter> router;
 
+	private final Supplier<FanOutExecutor> executor;
+
 	private final Map<MethodClassKey, KeyParameter> keyParameters = new ConcurrentHashMap<>();
 
 	/**
-	 * Create the interceptor.
-	 * @param router supplies the router; called on first use, so that creating this
-	 * interceptor early (as advice is) does not create the shards early
+	 * Create the interceptor. The collaborators are looked up on first use, so that
+	 * creating this interceptor early (as advice is) does not create the shards early.
+	 * @param router supplies the router
+	 * @param executor supplies the executor that runs (and observes) shard calls
 	 */
-	public ShardKeyMethodInterceptor(Supplier<ShardRouter> router) {
+	public ShardKeyMethodInterceptor(Supplier<ShardRouter> router, Supplier<FanOutExecutor> executor) {
 		this.router = router;
+		this.executor = executor;
 	}
 
 	/**
@@ -71,27 +71,21 @@ public class ShardKeyMethodInterceptor implements MethodInterceptor {
 			return invocation.proceed();
 		}
 		Object value = invocation.getArguments()[key.index()];
-		return ShardContext.callOn(shardOf(key, value), invocation::proceed);
+		return this.executor.get().run(ShardCallKind.ROUTED, key.method(), shardOf(key, value), invocation::proceed);
 	}
 
 	private Shard shardOf(KeyParameter key, Object value) {
 		ShardRouter router = this.router.get();
-		if (!(value instanceof Collection<?>) && (value == null || !value.getClass().isArray())) {
+		if (!ShardRouter.isMultiValued(value)) {
 			return router.shardFor(key.strategy(), value);
 		}
-		Shard shard = null;
-		for (Object element : asList(value)) {
-			Shard next = router.shardFor(key.strategy(), element);
-			if (shard != null && !shard.id().equals(next.id())) {
-				throw new ShardRoutingException("@ShardKey values of " + key.method() + " map to shards '" + shard.id()
-						+ "' and '" + next.id() + "'; a service method runs on one shard");
-			}
-			shard = next;
+		Map<Shard, List<Object>> byShard = router.groupByShard(key.strategy(), value);
+		if (byShard.size() != 1) {
+			throw new ShardRoutingException("@ShardKey values of " + key.method() + " map to "
+					+ (byShard.isEmpty() ? "no shard (the collection is empty)" : "shards " + byShard.keySet())
+					+ "; a service method runs on exactly one shard");
 		}
-		if (shard == null) {
-			throw new ShardRoutingException("@ShardKey collection of " + key.method() + " is empty, so it names no shard");
-		}
-		return shard;
+		return byShard.keySet().iterator().next();
 	}
 
 	/**
@@ -112,22 +106,12 @@ public class ShardKeyMethodInterceptor implements MethodInterceptor {
 	}
 
 	private KeyParameter find(Method method) {
-		// Proxies cannot advise private methods.
-		if (method.getParameterCount() == 0 || method.getDeclaringClass() == Object.class
-				|| Modifier.isPrivate(method.getModifiers())) {
+		// JDK methods cannot carry @ShardKey, and inspecting their parameters would make
+		// them accessible, which the module system refuses for non-public ones.
+		if (method.getParameterCount() == 0 || method.getDeclaringClass().getName().startsWith("java.")) {
 			return KeyParameter.NONE;
 		}
-		AnnotatedMethod annotated;
-		try {
-			annotated = new AnnotatedMethod(method);
-		}
-		catch (InaccessibleObjectException ex) {
-			// A class of a module that does not open its package to us, such as a lambda of
-			// java.util.function (Micrometer registers composed predicates as beans): a
-			// proxy could not invoke the method either, so it carries no shard key for us.
-			return KeyParameter.NONE;
-		}
-		for (MethodParameter parameter : annotated.getMethodParameters()) {
+		for (MethodParameter parameter : new AnnotatedMethod(method).getMethodParameters()) {
 			ShardKey shardKey = parameter.getParameterAnnotation(ShardKey.class);
 			if (shardKey != null) {
 				return new KeyParameter(parameter.getParameterIndex(), shardKey.strategy(),
@@ -135,17 +119,6 @@ public class ShardKeyMethodInterceptor implements MethodInterceptor {
 			}
 		}
 		return KeyParameter.NONE;
-	}
-
-	private static List<?> asList(Object value) {
-		if (value instanceof Collection<?> collection) {
-			return new ArrayList<>(collection);
-		}
-		List<Object> values = new ArrayList<>();
-		for (int i = 0; i < Array.getLength(value); i++) {
-			values.add(Array.get(value, i));
-		}
-		return values;
 	}
 
 	record KeyParameter(int index, String strategy, String method) {

@@ -1,5 +1,7 @@
 package io.shardwise.fanout;
 
+import java.lang.reflect.Method;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -7,73 +9,148 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.shardwise.observation.ShardCallKind;
+import io.shardwise.observation.ShardCallObserver;
 import io.shardwise.routing.Shard;
 import io.shardwise.routing.ShardContext;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.dao.IncorrectResultSizeDataAccessException;
+import org.springframework.dao.InvalidDataAccessApiUsageException;
 import org.springframework.util.Assert;
 
 /**
  * Runs one call on several shards in parallel, each on its own worker thread with its
- * shard selected (and so in its own transaction, if the call opens one). The first
- * failure cancels the calls still running and is reported, with any other failure, in
- * a {@link ShardFanOutException}.
+ * shard selected (and so in its own transaction, if the call opens one).
  *
- * <p>A fan-out started from inside a fan-out worker runs its calls one after the other
- * on that worker, so that nested fan-outs cannot starve the bounded pool.
+ * <p>A failure that belongs to the call rather than to a shard (an
+ * {@code InvalidDataAccessApiUsageException} such as a routing error, or an
+ * {@code IncorrectResultSizeDataAccessException}) is rethrown as it is, whatever the
+ * policy.
+ *
+ * <p>Workers are virtual threads when the JVM has them (Java 21+), platform threads of a
+ * fixed pool otherwise; either way at most {@code maxParallelism} shard calls run at
+ * once. A call that misses its deadline, or the first failure under
+ * {@link FailurePolicy#FAIL}, interrupts the shard calls still running and the caller
+ * returns at once. A fan-out started from inside a worker runs its calls one after the
+ * other on that worker, so nested fan-outs cannot starve the pool.
  */
 public final class FanOutExecutor implements AutoCloseable {
 
-	private final ThreadPoolExecutor pool;
+	private static final Log logger = LogFactory.getLog(FanOutExecutor.class);
+
+	private static final ThreadLocal<Boolean> WORKER = new ThreadLocal<>();
+
+	private final ExecutorService executor;
+
+	private final ThreadFactory virtualThreads;
+
+	private final Semaphore permits;
+
+	private final Duration timeout;
+
+	private final FailurePolicy failurePolicy;
+
+	private final ShardCallObserver observer;
+
+	/**
+	 * Create an executor with no deadline, the {@code fail} policy and no observer.
+	 * @param maxParallelism the most shard calls that run at once, across all callers
+	 */
+	public FanOutExecutor(int maxParallelism) {
+		this(maxParallelism, null, FailurePolicy.FAIL, ShardCallObserver.NONE);
+	}
 
 	/**
 	 * Create an executor.
 	 * @param maxParallelism the most shard calls that run at once, across all callers
+	 * @param timeout the deadline of a whole fan-out, or {@code null} for none
+	 * @param failurePolicy what to do when some shards fail
+	 * @param observer observes every fan-out and shard call
 	 */
-	public FanOutExecutor(int maxParallelism) {
+	public FanOutExecutor(int maxParallelism, Duration timeout, FailurePolicy failurePolicy,
+			ShardCallObserver observer) {
 		Assert.isTrue(maxParallelism > 0, "maxParallelism must be positive");
-		AtomicInteger count = new AtomicInteger();
-		this.pool = new ThreadPoolExecutor(maxParallelism, maxParallelism, 30, TimeUnit.SECONDS,
-				new LinkedBlockingQueue<>(), (task) -> new Worker(task, "shardwise-fanout-" + count.incrementAndGet()));
-		this.pool.allowCoreThreadTimeOut(true);
+		Assert.isTrue(timeout == null || (!timeout.isNegative() && !timeout.isZero()), "timeout must be positive");
+		this.permits = new Semaphore(maxParallelism);
+		this.virtualThreads = virtualThreadFactory();
+		this.executor = (this.virtualThreads != null) ? perTaskExecutor(this.virtualThreads)
+				: platformThreadPool(maxParallelism);
+		this.timeout = timeout;
+		this.failurePolicy = failurePolicy;
+		this.observer = observer;
 	}
 
 	/**
-	 * Run a call on each shard and return the results in the order of the shards.
+	 * Run a call on each shard.
 	 * @param <T> the result type
-	 * @param operation what is being run, for error messages
+	 * @param kind the kind of the shard calls, for observation
+	 * @param operation what is being run, for messages and observation
 	 * @param shards the target shards
 	 * @param call the call
-	 * @return the results, one per shard
-	 * @throws ShardFanOutException if the call failed on any shard
+	 * @return the results by shard, in the order of {@code shards}; under the partial
+	 * policy, failed shards are absent
+	 * @throws ShardFanOutException if the call failed on any shard under the fail policy,
+	 * or on every shard
 	 */
-	public <T> List<T> execute(String operation, List<Shard> shards, ShardCall<T> call) {
-		if (shards.size() == 1 || Thread.currentThread() instanceof Worker) {
-			return executeSequentially(operation, shards, call);
-		}
-		ExecutorCompletionService<T> completion = new ExecutorCompletionService<>(this.pool);
+	public <T> Map<Shard, T> execute(ShardCallKind kind, String operation, List<Shard> shards, ShardCall<T> call) {
+		return this.observer.observeFanOut(kind, operation, shards, () -> {
+			// On the caller's thread only when that cannot miss a deadline.
+			if (shards.isEmpty() || Boolean.TRUE.equals(WORKER.get()) || (shards.size() == 1 && this.timeout == null)) {
+				return executeSequentially(kind, operation, shards, call);
+			}
+			return executeInParallel(kind, operation, shards, call);
+		});
+	}
+
+	/**
+	 * Run one call on one shard, on the calling thread.
+	 * @param <T> the result type
+	 * @param kind why the call runs on this shard
+	 * @param operation what is being run, for observation
+	 * @param shard the shard
+	 * @param action the call
+	 * @return the call's result
+	 * @throws Throwable whatever the call throws
+	 */
+	public <T> T run(ShardCallKind kind, String operation, Shard shard, ShardContext.Action<T> action)
+			throws Throwable {
+		return this.observer.observeShardCall(kind, operation, shard, () -> ShardContext.callOn(shard, action));
+	}
+
+	private <T> Map<Shard, T> executeInParallel(ShardCallKind kind, String operation, List<Shard> shards,
+			ShardCall<T> call) {
+		long start = System.nanoTime();
+		ExecutorCompletionService<T> completion = new ExecutorCompletionService<>(this.executor);
 		Map<Future<T>, Shard> futures = new LinkedHashMap<>();
 		for (Shard shard : shards) {
-			futures.put(completion.submit(() -> {
-				try {
-					return ShardContext.callOn(shard, () -> call.call(shard));
-				}
-				catch (Exception | Error ex) {
-					throw ex;
-				}
-				catch (Throwable ex) {
-					throw new IllegalStateException(ex);
-				}
-			}), shard);
+			futures.put(completion.submit(() -> runOnWorker(kind, operation, shard, call)), shard);
 		}
 		Map<String, Throwable> failures = new LinkedHashMap<>();
+		int pending = shards.size();
 		try {
-			for (int i = 0; i < shards.size() && failures.isEmpty(); i++) {
-				Future<T> done = completion.take();
+			while (pending > 0 && (failures.isEmpty() || this.failurePolicy == FailurePolicy.PARTIAL)) {
+				Future<T> done;
+				if (this.timeout == null) {
+					done = completion.take();
+				}
+				else {
+					long remaining = this.timeout.toNanos() - (System.nanoTime() - start);
+					done = (remaining > 0) ? completion.poll(remaining, TimeUnit.NANOSECONDS) : null;
+				}
+				if (done == null) {
+					break;
+				}
+				pending--;
 				try {
 					done.get();
 				}
@@ -84,68 +161,165 @@ public final class FanOutExecutor implements AutoCloseable {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			futures.keySet().forEach((future) -> future.cancel(true));
+			cancelAll(futures);
 			throw new ShardFanOutException(operation, Map.of("(caller)", ex));
 		}
-		if (!failures.isEmpty()) {
-			futures.keySet().forEach((future) -> future.cancel(true));
-			collectOtherFailures(futures, failures);
-			throw new ShardFanOutException(operation, failures);
-		}
-		List<T> results = new ArrayList<>(shards.size());
-		for (Future<T> future : futures.keySet()) {
-			results.add(completedResult(future));
-		}
-		return results;
-	}
-
-	private static <T> T completedResult(Future<T> future) {
-		try {
-			return future.get();
-		}
-		catch (InterruptedException | ExecutionException ex) {
-			throw new IllegalStateException("Future completed successfully but has no result", ex);
-		}
-	}
-
-	private <T> void collectOtherFailures(Map<Future<T>, Shard> futures, Map<String, Throwable> failures) {
+		cancelAll(futures);
+		Map<Shard, T> results = new LinkedHashMap<>();
 		futures.forEach((future, shard) -> {
-			if (future.isDone() && !future.isCancelled() && !failures.containsKey(shard.id())) {
-				try {
-					future.get();
+			if (!failures.containsKey(shard.id())) {
+				if (future.isDone() && !future.isCancelled()) {
+					try {
+						results.put(shard, future.get());
+					}
+					catch (ExecutionException ex) {
+						failures.put(shard.id(), ex.getCause());
+					}
+					catch (InterruptedException | CancellationException ex) {
+						failures.put(shard.id(), ex);
+					}
 				}
-				catch (ExecutionException ex) {
-					failures.put(shard.id(), ex.getCause());
-				}
-				catch (InterruptedException | CancellationException ex) {
-					// Cancelled after the first failure: nothing to report.
+				else if (failures.isEmpty() || this.failurePolicy == FailurePolicy.PARTIAL) {
+					failures.put(shard.id(), new TimeoutException("No answer within the fan-out deadline of "
+							+ this.timeout.toMillis() + " ms"));
 				}
 			}
 		});
+		return outcome(operation, results, failures);
 	}
 
-	private <T> List<T> executeSequentially(String operation, List<Shard> shards, ShardCall<T> call) {
-		List<T> results = new ArrayList<>(shards.size());
+	private <T> T runOnWorker(ShardCallKind kind, String operation, Shard shard, ShardCall<T> call) throws Exception {
+		this.permits.acquire();
+		WORKER.set(Boolean.TRUE);
+		try {
+			return run(kind, operation, shard, () -> call.call(shard));
+		}
+		catch (Exception | Error ex) {
+			throw ex;
+		}
+		catch (Throwable ex) {
+			throw new IllegalStateException(ex);
+		}
+		finally {
+			WORKER.remove();
+			this.permits.release();
+		}
+	}
+
+	private <T> Map<Shard, T> executeSequentially(ShardCallKind kind, String operation, List<Shard> shards,
+			ShardCall<T> call) {
+		Map<Shard, T> results = new LinkedHashMap<>();
+		Map<String, Throwable> failures = new LinkedHashMap<>();
 		for (Shard shard : shards) {
 			try {
-				results.add(ShardContext.callOn(shard, () -> call.call(shard)));
+				results.put(shard, run(kind, operation, shard, () -> call.call(shard)));
 			}
 			catch (RuntimeException | Error ex) {
-				if (shards.size() == 1) {
+				if (shards.size() == 1 && this.failurePolicy == FailurePolicy.FAIL) {
 					throw ex;
 				}
-				throw new ShardFanOutException(operation, Map.of(shard.id(), ex));
+				failures.put(shard.id(), ex);
 			}
 			catch (Throwable ex) {
-				throw new ShardFanOutException(operation, Map.of(shard.id(), ex));
+				failures.put(shard.id(), ex);
+			}
+			if (!failures.isEmpty() && this.failurePolicy == FailurePolicy.FAIL) {
+				break;
 			}
 		}
+		return outcome(operation, results, failures);
+	}
+
+	private <T> Map<Shard, T> outcome(String operation, Map<Shard, T> results, Map<String, Throwable> failures) {
+		if (failures.isEmpty()) {
+			return results;
+		}
+		for (Throwable failure : failures.values()) {
+			// Errors of the call itself (a usage error, a second row for a single result) are
+			// not shard failures: no policy may hide them, and callers expect them as they are.
+			if (failure instanceof InvalidDataAccessApiUsageException
+					|| failure instanceof IncorrectResultSizeDataAccessException) {
+				throw (RuntimeException) failure;
+			}
+		}
+		if (this.failurePolicy == FailurePolicy.FAIL || results.isEmpty()) {
+			throw new ShardFanOutException(operation, failures);
+		}
+		List<String> missing = List.copyOf(failures.keySet());
+		logger.warn(operation + " returns a partial result without shard(s) " + missing + ": "
+				+ new ShardFanOutException(operation, failures).getMessage());
+		PartialResult.recordMissing(missing);
+		this.observer.onPartialResult(operation, missing);
 		return results;
+	}
+
+	private static <T> void cancelAll(Map<Future<T>, Shard> futures) {
+		futures.keySet().forEach((future) -> future.cancel(true));
+	}
+
+	/**
+	 * Start a long-running call on its own thread (a virtual thread when the JVM has
+	 * them), outside the parallelism limit and the deadline: for producers that a
+	 * consumer paces, such as the shard streams of a lazily merged stream.
+	 * @param name the thread name
+	 * @param task the task
+	 * @return the started thread
+	 */
+	public Thread startThread(String name, Runnable task) {
+		Thread thread = (this.virtualThreads != null) ? this.virtualThreads.newThread(task) : new Thread(task);
+		thread.setName(name);
+		thread.setDaemon(true);
+		thread.start();
+		return thread;
+	}
+
+	/**
+	 * Return whether shard calls run on virtual threads.
+	 * @return whether the JVM provides virtual threads
+	 */
+	public boolean usesVirtualThreads() {
+		return this.virtualThreads != null;
 	}
 
 	@Override
 	public void close() {
-		this.pool.shutdownNow();
+		this.executor.shutdownNow();
+	}
+
+	private static ThreadFactory virtualThreadFactory() {
+		try {
+			// Java 21+: Thread.ofVirtual().name("shardwise-fanout-", 0).factory(), looked up
+			// reflectively to keep the Java 17 baseline.
+			Class<?> builderType = Class.forName("java.lang.Thread$Builder");
+			Object builder = Thread.class.getMethod("ofVirtual").invoke(null);
+			builder = builderType.getMethod("name", String.class, long.class).invoke(builder, "shardwise-fanout-", 0L);
+			return (ThreadFactory) builderType.getMethod("factory").invoke(builder);
+		}
+		catch (ReflectiveOperationException | RuntimeException | LinkageError ex) {
+			return null;
+		}
+	}
+
+	private static ExecutorService perTaskExecutor(ThreadFactory threads) {
+		try {
+			Method perTask = Executors.class.getMethod("newThreadPerTaskExecutor", ThreadFactory.class);
+			return (ExecutorService) perTask.invoke(null, threads);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new IllegalStateException("Virtual threads without a per-task executor", ex);
+		}
+	}
+
+	private static ExecutorService platformThreadPool(int maxParallelism) {
+		AtomicInteger count = new AtomicInteger();
+		java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(maxParallelism,
+				maxParallelism, 30, TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), (task) -> {
+					Thread thread = new Thread(task, "shardwise-fanout-" + count.incrementAndGet());
+					thread.setDaemon(true);
+					return thread;
+				});
+		pool.allowCoreThreadTimeOut(true);
+		return pool;
 	}
 
 	/**
@@ -157,15 +331,6 @@ public final class FanOutExecutor implements AutoCloseable {
 	public interface ShardCall<T> {
 
 		T call(Shard shard) throws Throwable;
-
-	}
-
-	private static final class Worker extends Thread {
-
-		Worker(Runnable task, String name) {
-			super(task, name);
-			setDaemon(true);
-		}
 
 	}
 

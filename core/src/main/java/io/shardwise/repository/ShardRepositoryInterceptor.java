@@ -1,19 +1,23 @@
 package io.shardwise.repository;
 
 import java.lang.reflect.Array;
+import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import io.shardwise.annotation.ShardKey;
 import io.shardwise.fanout.FanOutExecutor;
 import io.shardwise.id.ShardwiseId;
+import io.shardwise.observation.ShardCallKind;
 import io.shardwise.routing.Shard;
 import io.shardwise.routing.ShardContext;
 import io.shardwise.routing.ShardRouter;
@@ -21,9 +25,9 @@ import io.shardwise.routing.ShardRoutingException;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.springframework.aop.ProxyMethodInvocation;
-import org.springframework.core.annotation.AnnotatedMethod;
-import org.springframework.core.MethodParameter;
+import org.springframework.data.domain.Sort;
 import org.springframework.data.repository.core.RepositoryMetadata;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.util.ReflectionUtils;
 
 /**
@@ -40,46 +44,66 @@ import org.springframework.util.ReflectionUtils;
  * {@link ShardwiseId} goes to the shard it names; any other id is looked for on every
  * shard, and the first hit wins.
  * <li>Any other method runs on the selected shard if there is one, and otherwise on every
- * shard in parallel, with results merged by {@link RepositoryResults}.
+ * shard in parallel, with results merged by {@link RepositoryResults} (streams lazily, by
+ * {@link StreamMerge}).
  * </ul>
  */
 public class ShardRepositoryInterceptor implements MethodInterceptor {
-
-	private static final Set<String> ENTITY_METHODS = Set.of("save", "saveAndFlush", "delete");
-
-	private static final Set<String> ENTITIES_METHODS = Set.of("saveAll", "saveAllAndFlush", "deleteAll",
-			"deleteAllInBatch", "deleteInBatch");
-
-	private static final Set<String> ID_METHODS = Set.of("findById", "existsById", "deleteById", "getReferenceById",
-			"getById", "getOne");
-
-	private static final Set<String> IDS_METHODS = Set.of("findAllById", "deleteAllById", "deleteAllByIdInBatch");
 
 	private final ShardRouter router;
 
 	private final FanOutExecutor fanOut;
 
+	private final Class<?> domainType;
+
 	private final boolean shardwiseIds;
 
-	private final Map<Method, Route> routes = new ConcurrentHashMap<>();
+	private final String idProperty;
+
+	private final boolean fanOutAllowed;
+
+	private final Supplier<EntityOrder.NullOrdering> nullOrdering;
+
+	private final Supplier<PlatformTransactionManager> transactionManager;
+
+	private final Map<Method, RepositoryMethod> methods = new ConcurrentHashMap<>();
 
 	/**
 	 * Create the interceptor for one repository and check its methods, so that a
 	 * misconfigured {@code @ShardKey} fails at startup.
 	 * @param metadata the repository's metadata
 	 * @param router the router
-	 * @param fanOut the executor for calls that run on several shards
+	 * @param fanOut runs calls on shards
+	 * @param fanOutAllowed whether calls without a key may run on every shard without
+	 * {@link io.shardwise.annotation.AllowFanOut}
+	 * @param nullOrdering where the shard databases sort NULLs, asked on first use
+	 * @param transactionManager supplies the transactions that shard streams are read in
 	 * @throws ShardRoutingException if a method or the entity names an unknown strategy
 	 */
-	public ShardRepositoryInterceptor(RepositoryMetadata metadata, ShardRouter router, FanOutExecutor fanOut) {
+	ShardRepositoryInterceptor(RepositoryMetadata metadata, ShardRouter router, FanOutExecutor fanOut,
+			boolean fanOutAllowed, Supplier<EntityOrder.NullOrdering> nullOrdering,
+			Supplier<PlatformTransactionManager> transactionManager) {
 		this.router = router;
 		this.fanOut = fanOut;
-		Class<?> domainType = metadata.getDomainType();
-		router.validate(domainType);
-		this.shardwiseIds = usesShardwiseIds(domainType);
+		this.fanOutAllowed = fanOutAllowed;
+		this.nullOrdering = nullOrdering;
+		this.transactionManager = transactionManager;
+		this.domainType = metadata.getDomainType();
+		router.validate(this.domainType);
+		this.shardwiseIds = findField(this.domainType, ShardwiseId.class) != null;
+		this.idProperty = idProperty(this.domainType);
 		for (Method method : metadata.getRepositoryInterface().getMethods()) {
 			if (!method.isDefault() && !java.lang.reflect.Modifier.isStatic(method.getModifiers())) {
-				this.routes.put(method, plan(method));
+				RepositoryMethod plan = RepositoryMethod.of(method, this.domainType);
+				if (plan.kind() == RepositoryMethod.Kind.KEY) {
+					try {
+						router.resolveStrategy(plan.strategy());
+					}
+					catch (ShardRoutingException ex) {
+						throw new ShardRoutingException("@ShardKey on " + plan.describe() + ": " + ex.getMessage(), ex);
+					}
+				}
+				this.methods.put(method, plan);
 			}
 		}
 	}
@@ -87,59 +111,52 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 	@Override
 	public Object invoke(MethodInvocation invocation) throws Throwable {
 		Method method = invocation.getMethod();
-		Route route = this.routes.get(method);
-		if (route == null) {
-			route = this.routes.computeIfAbsent(method, this::plan);
+		RepositoryMethod plan = this.methods.get(method);
+		if (plan == null) {
+			plan = this.methods.computeIfAbsent(method, (m) -> RepositoryMethod.of(m, this.domainType));
 		}
 		Object[] args = invocation.getArguments();
-		return switch (route.kind) {
+		return switch (plan.kind()) {
 			case PASS -> invocation.proceed();
-			case KEY -> routeByKey(invocation, route, args[route.index]);
-			case ENTITY -> routeEntity(invocation, args[0]);
-			case ENTITIES -> routeEntities(invocation, args[0]);
-			case ID -> routeById(invocation, args[0]);
-			case IDS -> routeByIds(invocation, args[0]);
-			case UNKEYED -> routeUnkeyed(invocation, route);
+			case KEY -> routeByKey(invocation, plan, args[plan.keyIndex()]);
+			case ENTITY -> routeEntity(invocation, plan, args[0]);
+			case ENTITIES -> routeEntities(invocation, plan, args[0]);
+			case ID -> routeById(invocation, plan, args[0]);
+			case IDS -> routeByIds(invocation, plan, args[0]);
+			case UNKEYED -> routeUnkeyed(invocation, plan);
 		};
 	}
 
-	private Object routeByKey(MethodInvocation invocation, Route route, Object key) throws Throwable {
-		if (!(key instanceof Collection<?>) && (key == null || !key.getClass().isArray())) {
-			return ShardContext.callOn(this.router.shardFor(route.strategy, key), invocation::proceed);
+	private Object routeByKey(MethodInvocation invocation, RepositoryMethod plan, Object key) throws Throwable {
+		if (!ShardRouter.isMultiValued(key)) {
+			return runOn(this.router.shardFor(plan.strategy(), key), plan, invocation);
 		}
-		Map<Shard, List<Object>> byShard = new LinkedHashMap<>();
-		for (Object value : asList(key)) {
-			byShard.computeIfAbsent(this.router.shardFor(route.strategy, value), (shard) -> new ArrayList<>()).add(value);
-		}
-		Method method = invocation.getMethod();
+		Map<Shard, List<Object>> byShard = this.router.groupByShard(plan.strategy(), key);
 		if (byShard.isEmpty()) {
-			return RepositoryResults.merge(method, List.of(), false);
+			return RepositoryResults.empty(plan, invocation.getArguments());
 		}
 		if (byShard.size() == 1) {
-			return ShardContext.callOn(byShard.keySet().iterator().next(), invocation::proceed);
+			return runOn(byShard.keySet().iterator().next(), plan, invocation);
 		}
-		requireFanOutAllowed(method, route);
-		ProxyMethodInvocation proxyInvocation = (ProxyMethodInvocation) invocation;
-		Map<Shard, MethodInvocation> calls = new LinkedHashMap<>();
+		Map<Shard, Object[]> shardArgs = new LinkedHashMap<>();
 		byShard.forEach((shard, values) -> {
 			Object[] args = invocation.getArguments().clone();
-			args[route.index] = sameKind(key, values);
-			calls.put(shard, proxyInvocation.invocableClone(args));
+			args[plan.keyIndex()] = sameKind(key, values);
+			shardArgs.put(shard, args);
 		});
-		List<Object> parts = this.fanOut.execute(RepositoryResults.describe(method), List.copyOf(calls.keySet()),
-				(shard) -> calls.get(shard).proceed());
-		return RepositoryResults.merge(method, parts, false);
+		return fanOut(invocation, plan, ShardCallKind.FAN_OUT, shardArgs, false);
 	}
 
-	private Object routeEntity(MethodInvocation invocation, Object entity) throws Throwable {
+	private Object routeEntity(MethodInvocation invocation, RepositoryMethod plan, Object entity) throws Throwable {
 		Shard shard = (entity != null) ? this.router.shardOf(entity) : null;
 		if (shard == null) {
 			return proceedOnSelectedShard(invocation, entity);
 		}
-		return ShardContext.callOn(shard, invocation::proceed);
+		return runOn(shard, plan, invocation);
 	}
 
-	private Object routeEntities(MethodInvocation invocation, Object entities) throws Throwable {
+	private Object routeEntities(MethodInvocation invocation, RepositoryMethod plan, Object entities)
+			throws Throwable {
 		if (!(entities instanceof Iterable<?> iterable)) {
 			return invocation.proceed();
 		}
@@ -155,7 +172,7 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 		}
 		if (positions.size() <= 1) {
 			return positions.isEmpty() ? invocation.proceed()
-					: ShardContext.callOn(positions.keySet().iterator().next(), invocation::proceed);
+					: runOn(positions.keySet().iterator().next(), plan, invocation);
 		}
 		// Writes go shard after shard, each in its own transaction; inside one transaction
 		// the second shard is refused before anything is written there.
@@ -165,7 +182,7 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 		for (Map.Entry<Shard, List<Integer>> group : positions.entrySet()) {
 			List<Object> entitiesOfShard = group.getValue().stream().map(all::get).toList();
 			MethodInvocation call = proxyInvocation.invocableClone(new Object[] { new ArrayList<>(entitiesOfShard) });
-			Object result = ShardContext.callOn(group.getKey(), call::proceed);
+			Object result = runOn(group.getKey(), plan, call);
 			if (result instanceof List<?> saved) {
 				returnsList = true;
 				for (int i = 0; i < saved.size(); i++) {
@@ -176,23 +193,22 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 		return returnsList ? new ArrayList<>(List.of(merged)) : null;
 	}
 
-	private Object routeById(MethodInvocation invocation, Object id) throws Throwable {
+	private Object routeById(MethodInvocation invocation, RepositoryMethod plan, Object id) throws Throwable {
 		Shard shard = this.shardwiseIds ? this.router.shardOfId(id) : null;
 		if (shard != null) {
-			return ShardContext.callOn(shard, invocation::proceed);
+			return runOn(shard, plan, invocation);
 		}
 		if (id == null || ShardContext.currentShard() != null) {
 			return invocation.proceed();
 		}
-		Method method = invocation.getMethod();
-		if (method.getName().startsWith("get")) {
-			throw new ShardRoutingException(RepositoryResults.describe(method) + "(" + id
+		if (plan.method().getName().startsWith("get")) {
+			throw new ShardRoutingException(plan.describe() + "(" + id
 					+ ") returns a lazy reference, which needs a Shardwise id or a selected shard");
 		}
-		return fanOutToAllShards(invocation, Route.PASS_ROUTE, true);
+		return fanOut(invocation, plan, ShardCallKind.ID_LOOKUP, allShards(invocation.getArguments()), true);
 	}
 
-	private Object routeByIds(MethodInvocation invocation, Object ids) throws Throwable {
+	private Object routeByIds(MethodInvocation invocation, RepositoryMethod plan, Object ids) throws Throwable {
 		if (!(ids instanceof Iterable<?> iterable) || ShardContext.currentShard() != null) {
 			return invocation.proceed();
 		}
@@ -201,118 +217,106 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 			Shard shard = this.shardwiseIds ? this.router.shardOfId(id) : null;
 			if (shard == null) {
 				// An id that names no shard could be anywhere: ask every shard for all of them.
-				return fanOutToAllShards(invocation, Route.PASS_ROUTE, false);
+				return fanOut(invocation, plan, ShardCallKind.ID_LOOKUP, allShards(invocation.getArguments()), false);
 			}
 			byShard.computeIfAbsent(shard, (key) -> new ArrayList<>()).add(id);
 		}
 		if (byShard.isEmpty()) {
 			return invocation.proceed();
 		}
-		ProxyMethodInvocation proxyInvocation = (ProxyMethodInvocation) invocation;
-		Map<Shard, MethodInvocation> calls = new LinkedHashMap<>();
-		byShard.forEach((shard, idsOfShard) -> calls.put(shard,
-				proxyInvocation.invocableClone(new Object[] { new ArrayList<>(idsOfShard) })));
-		requireFanOutAllowed(invocation.getMethod(), Route.PASS_ROUTE);
-		List<Object> parts = this.fanOut.execute(RepositoryResults.describe(invocation.getMethod()),
-				List.copyOf(calls.keySet()), (shard) -> calls.get(shard).proceed());
-		return RepositoryResults.merge(invocation.getMethod(), parts, false);
+		Map<Shard, Object[]> shardArgs = new LinkedHashMap<>();
+		byShard.forEach((shard, idsOfShard) -> shardArgs.put(shard, new Object[] { new ArrayList<>(idsOfShard) }));
+		return fanOut(invocation, plan, ShardCallKind.ROUTED, shardArgs, false);
 	}
 
-	private Object routeUnkeyed(MethodInvocation invocation, Route route) throws Throwable {
+	private Object routeUnkeyed(MethodInvocation invocation, RepositoryMethod plan) throws Throwable {
 		if (ShardContext.currentShard() != null) {
 			return invocation.proceed();
 		}
-		return fanOutToAllShards(invocation, route, false);
+		return fanOut(invocation, plan, ShardCallKind.FAN_OUT, allShards(invocation.getArguments()), false);
+	}
+
+	private Object runOn(Shard shard, RepositoryMethod plan, MethodInvocation invocation) throws Throwable {
+		return this.fanOut.run(ShardCallKind.ROUTED, plan.describe(), shard, invocation::proceed);
 	}
 
 	private Object proceedOnSelectedShard(MethodInvocation invocation, Object entity) throws Throwable {
 		if (entity != null && ShardContext.effectiveShard() == null) {
-			throw new ShardRoutingException(RepositoryResults.describe(invocation.getMethod()) + " was given a "
-					+ entity.getClass().getSimpleName() + ", which has no @ShardKey field, and no shard is selected");
+			throw new ShardRoutingException(RepositoryMethod.passThrough(invocation.getMethod()).describe()
+					+ " was given a " + entity.getClass().getSimpleName()
+					+ ", which has no @ShardKey field, and no shard is selected");
 		}
 		return invocation.proceed();
 	}
 
-	private Object fanOutToAllShards(MethodInvocation invocation, Route route, boolean firstHitWins) {
-		Method method = invocation.getMethod();
-		requireFanOutAllowed(method, route);
-		ProxyMethodInvocation proxyInvocation = (ProxyMethodInvocation) invocation;
-		List<Shard> shards = this.router.shards().all();
-		Map<Shard, MethodInvocation> calls = new LinkedHashMap<>();
-		shards.forEach((shard) -> calls.put(shard, proxyInvocation.invocableClone()));
-		List<Object> parts = this.fanOut.execute(RepositoryResults.describe(method), shards,
-				(shard) -> calls.get(shard).proceed());
-		return RepositoryResults.merge(method, parts, firstHitWins);
+	private Map<Shard, Object[]> allShards(Object[] args) {
+		Map<Shard, Object[]> shardArgs = new LinkedHashMap<>();
+		this.router.shards().all().forEach((shard) -> shardArgs.put(shard, args));
+		return shardArgs;
 	}
 
-	private void requireFanOutAllowed(Method method, Route route) {
-		if (route.unmergeable() != null) {
-			throw new ShardRoutingException(RepositoryResults.describe(method)
-					+ " would run on several shards, but " + route.unmergeable() + "; pass a @ShardKey or select a shard");
+	private Object fanOut(MethodInvocation invocation, RepositoryMethod plan, ShardCallKind kind,
+			Map<Shard, Object[]> shardArgs, boolean firstHitWins) {
+		Object[] args = invocation.getArguments();
+		checkFanOutAllowed(plan, kind, args);
+		Sort sort = RepositoryResults.mergeSort(plan, args, this.idProperty);
+		Comparator<Object> order = (sort != null) ? EntityOrder.of(sort, this.nullOrdering.get()) : null;
+		ProxyMethodInvocation proxyInvocation = (ProxyMethodInvocation) invocation;
+		Map<Shard, MethodInvocation> calls = new LinkedHashMap<>();
+		shardArgs.forEach((shard, callArgs) -> calls.put(shard,
+				proxyInvocation.invocableClone(RepositoryResults.shardArguments(plan, callArgs, sort))));
+		if (plan.shape() == RepositoryMethod.Shape.STREAM) {
+			return StreamMerge.open(plan, calls, order, RepositoryResults.limit(plan, args), this.fanOut,
+					this.transactionManager.get());
+		}
+		Map<Shard, Object> results = this.fanOut.execute(kind, plan.describe(), List.copyOf(calls.keySet()),
+				(shard) -> calls.get(shard).proceed());
+		return RepositoryResults.merge(plan, args, new ArrayList<>(results.values()), order, firstHitWins);
+	}
+
+	private void checkFanOutAllowed(RepositoryMethod plan, ShardCallKind kind, Object[] args) {
+		if (plan.unmergeable() != null) {
+			throw new ShardRoutingException(plan.describe() + " would run on several shards, but "
+					+ plan.unmergeable() + "; pass a @ShardKey or select a shard");
+		}
+		RepositoryResults.checkArguments(plan, args);
+		if (kind != ShardCallKind.ROUTED && plan.kind() != RepositoryMethod.Kind.KEY && !this.fanOutAllowed
+				&& !plan.allowFanOut()) {
+			throw new ShardRoutingException(plan.describe() + " has no shard key and would run on every shard, "
+					+ "which shardwise.fan-out.allowed=false forbids; pass a @ShardKey or annotate it @AllowFanOut");
 		}
 		Shard owner = ShardContext.transactionShard();
 		if (owner != null) {
-			throw new ShardRoutingException(RepositoryResults.describe(method)
-					+ " needs several shards, but runs inside a transaction bound to shard '" + owner.id()
-					+ "'; pass a @ShardKey or call it outside the transaction");
+			throw new ShardRoutingException(plan.describe() + " needs several shards, but runs inside a transaction "
+					+ "bound to shard '" + owner.id() + "'; pass a @ShardKey or call it outside the transaction");
 		}
 	}
 
-	private Route plan(Method method) {
-		if (method.getDeclaringClass() == Object.class) {
-			return Route.PASS_ROUTE;
-		}
-		MethodParameter[] parameters = new AnnotatedMethod(method).getMethodParameters();
-		for (MethodParameter parameter : parameters) {
-			ShardKey shardKey = parameter.getParameterAnnotation(ShardKey.class);
-			if (shardKey != null) {
-				String strategy;
-				try {
-					strategy = this.router.resolveStrategy(shardKey.strategy());
-				}
-				catch (ShardRoutingException ex) {
-					throw new ShardRoutingException(
-							"@ShardKey on " + RepositoryResults.describe(method) + ": " + ex.getMessage(), ex);
-				}
-				return new Route(Kind.KEY, parameter.getParameterIndex(), strategy,
-						RepositoryResults.unmergeableReason(method));
-			}
-		}
-		String name = method.getName();
-		int count = method.getParameterCount();
-		boolean iterableArgument = count == 1 && Iterable.class.isAssignableFrom(method.getParameterTypes()[0]);
-		if (count == 1 && ENTITY_METHODS.contains(name)) {
-			return new Route(Kind.ENTITY, 0, null, null);
-		}
-		if (iterableArgument && ENTITIES_METHODS.contains(name)) {
-			return new Route(Kind.ENTITIES, 0, null, null);
-		}
-		if (count == 1 && ID_METHODS.contains(name)) {
-			return new Route(Kind.ID, 0, null, null);
-		}
-		if (iterableArgument && IDS_METHODS.contains(name)) {
-			return new Route(Kind.IDS, 0, null, null);
-		}
-		return new Route(Kind.UNKEYED, -1, null, RepositoryResults.unmergeableReason(method));
+	private static String idProperty(Class<?> domainType) {
+		Field id = findField(domainType, null);
+		return (id != null) ? id.getName() : null;
 	}
 
-	private static boolean usesShardwiseIds(Class<?> domainType) {
-		boolean[] found = new boolean[1];
-		ReflectionUtils.doWithFields(domainType, (field) -> found[0] = true,
-				(field) -> field.isAnnotationPresent(ShardwiseId.class));
+	/**
+	 * Find the field carrying an annotation, or the id field ({@code jakarta.persistence.Id}
+	 * or Spring Data's {@code @Id}) when {@code annotation} is {@code null}.
+	 */
+	private static Field findField(Class<?> type, Class<? extends java.lang.annotation.Annotation> annotation) {
+		Field[] found = new Field[1];
+		ReflectionUtils.doWithFields(type, (field) -> found[0] = field, (field) -> found[0] == null
+				&& ((annotation != null) ? field.isAnnotationPresent(annotation) : isId(field)));
 		return found[0];
 	}
 
-	private static List<?> asList(Object key) {
-		if (key instanceof Collection<?> collection) {
-			return new ArrayList<>(collection);
+	private static boolean isId(Field field) {
+		for (java.lang.annotation.Annotation annotation : field.getAnnotations()) {
+			String name = annotation.annotationType().getName();
+			if (name.equals("jakarta.persistence.Id") || name.equals("jakarta.persistence.EmbeddedId")
+					|| name.equals("org.springframework.data.annotation.Id")) {
+				return true;
+			}
 		}
-		int length = Array.getLength(key);
-		List<Object> values = new ArrayList<>(length);
-		for (int i = 0; i < length; i++) {
-			values.add(Array.get(key, i));
-		}
-		return values;
+		return false;
 	}
 
 	private static Object sameKind(Object original, List<Object> values) {
@@ -327,26 +331,6 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 			Array.set(array, i, values.get(i));
 		}
 		return array;
-	}
-
-	private enum Kind {
-
-		PASS, KEY, ENTITY, ENTITIES, ID, IDS, UNKEYED
-
-	}
-
-	/**
-	 * How a method is routed.
-	 *
-	 * @param kind what decides the shard
-	 * @param index the position of the deciding argument
-	 * @param strategy the strategy of a {@code @ShardKey} parameter
-	 * @param unmergeable why results from several shards cannot be merged, or {@code null}
-	 */
-	private record Route(Kind kind, int index, String strategy, String unmergeable) {
-
-		static final Route PASS_ROUTE = new Route(Kind.PASS, -1, null, null);
-
 	}
 
 }

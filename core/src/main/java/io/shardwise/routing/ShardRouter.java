@@ -1,9 +1,15 @@
 package io.shardwise.routing;
 
 import java.beans.PropertyDescriptor;
+import java.lang.reflect.Array;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.shardwise.annotation.ShardKey;
@@ -81,6 +87,50 @@ public class ShardRouter {
 					+ id + "'; configured shards are " + this.shards.ids());
 		}
 		return this.shards.get(id);
+	}
+
+	/**
+	 * Group the values of a multi-valued key (a {@code Collection} or an array) by
+	 * shard.
+	 * @param strategy the strategy name, or empty for the default
+	 * @param keys the key values
+	 * @return each shard's values, in the order the shards first occur
+	 * @throws ShardRoutingException if a value is {@code null} or maps to no shard
+	 */
+	public Map<Shard, List<Object>> groupByShard(String strategy, Object keys) {
+		Map<Shard, List<Object>> byShard = new LinkedHashMap<>();
+		if (keys instanceof Collection<?> collection) {
+			for (Object key : collection) {
+				byShard.computeIfAbsent(shardFor(strategy, key), (shard) -> new ArrayList<>()).add(key);
+			}
+		}
+		else {
+			for (int i = 0; i < Array.getLength(keys); i++) {
+				Object key = Array.get(keys, i);
+				byShard.computeIfAbsent(shardFor(strategy, key), (shard) -> new ArrayList<>()).add(key);
+			}
+		}
+		return byShard;
+	}
+
+	/**
+	 * Return the shards that hold some keys, in declaration order.
+	 * @param strategy the strategy name, or empty for the default
+	 * @param keys the keys
+	 * @return the distinct shards of the keys
+	 */
+	public List<Shard> shardsOf(String strategy, Collection<?> keys) {
+		Set<Shard> shards = groupByShard(strategy, keys).keySet();
+		return this.shards.all().stream().filter(shards::contains).toList();
+	}
+
+	/**
+	 * Return whether a key argument holds several keys (a {@code Collection} or an array).
+	 * @param key a key argument
+	 * @return whether it is multi-valued
+	 */
+	public static boolean isMultiValued(Object key) {
+		return key instanceof Collection<?> || (key != null && key.getClass().isArray());
 	}
 
 	/**

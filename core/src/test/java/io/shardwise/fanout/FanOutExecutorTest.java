@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.shardwise.observation.ShardCallKind;
 import io.shardwise.routing.Shard;
 import io.shardwise.routing.ShardContext;
 import io.shardwise.testsupport.H2Shards;
@@ -47,7 +48,7 @@ class FanOutExecutorTest {
 			finished[i] = new CountDownLatch((i < this.shards.size()) ? 1 : 0);
 		}
 		List<String> completionOrder = new java.util.concurrent.CopyOnWriteArrayList<>();
-		List<String> results = this.executor.execute("ids", this.shards, (shard) -> {
+		List<String> results = run(this.executor, "ids", this.shards, (shard) -> {
 			assertThat(finished[shard.index() + 1].await(10, TimeUnit.MINUTES)).isTrue();
 			completionOrder.add(shard.id());
 			finished[shard.index()].countDown();
@@ -60,14 +61,14 @@ class FanOutExecutorTest {
 	@Test
 	void resultsFollowTheOrderOfTheGivenList() {
 		List<Shard> reversed = List.of(this.shards.get(3), this.shards.get(1), this.shards.get(0));
-		assertThat(this.executor.execute("ids", reversed, Shard::id)).containsExactly("d", "b", "a");
+		assertThat(run(this.executor, "ids", reversed, Shard::id)).containsExactly("d", "b", "a");
 	}
 
 	@Test
 	void eachCallRunsOnAWorkerWithItsShardSelected() {
 		Thread caller = Thread.currentThread();
 		Map<String, Thread> threads = new ConcurrentHashMap<>();
-		List<String> selected = this.executor.execute("context", this.shards, (shard) -> {
+		List<String> selected = run(this.executor, "context", this.shards, (shard) -> {
 			threads.put(shard.id(), Thread.currentThread());
 			assertThat(ShardContext.currentShard()).isSameAs(shard);
 			return ShardContext.currentShardId();
@@ -82,7 +83,7 @@ class FanOutExecutorTest {
 	void failingShardIsReportedInShardFanOutException() {
 		IllegalStateException failure = new IllegalStateException("disk full");
 		ShardFanOutException ex = catchThrowableOfType(ShardFanOutException.class,
-				() -> this.executor.execute("count", this.shards.subList(0, 2), (shard) -> {
+				() -> run(this.executor, "count", this.shards.subList(0, 2), (shard) -> {
 					if (shard.id().equals("b")) {
 						throw failure;
 					}
@@ -99,7 +100,7 @@ class FanOutExecutorTest {
 	void checkedExceptionOfAShardIsReportedUnwrapped() {
 		java.io.IOException failure = new java.io.IOException("io");
 		ShardFanOutException ex = catchThrowableOfType(ShardFanOutException.class,
-				() -> this.executor.execute("read", this.shards, (shard) -> {
+				() -> run(this.executor, "read", this.shards, (shard) -> {
 					if (shard.id().equals("c")) {
 						throw failure;
 					}
@@ -117,7 +118,7 @@ class FanOutExecutorTest {
 		AtomicBoolean siblingInterrupted = new AtomicBoolean();
 		AtomicBoolean siblingReleasedNormally = new AtomicBoolean();
 		ShardFanOutException ex = catchThrowableOfType(ShardFanOutException.class,
-				() -> this.executor.execute("job", this.shards.subList(0, 2), (shard) -> {
+				() -> run(this.executor, "job", this.shards.subList(0, 2), (shard) -> {
 					if (shard.id().equals("a")) {
 						siblingStarted.countDown();
 						try {
@@ -145,14 +146,14 @@ class FanOutExecutorTest {
 	void singleShardRunsOnCallerThreadAndRethrowsOriginalException() {
 		Thread caller = Thread.currentThread();
 		Shard b = this.shards.get(1);
-		List<String> result = this.executor.execute("one", List.of(b), (shard) -> {
+		List<String> result = run(this.executor, "one", List.of(b), (shard) -> {
 			assertThat(Thread.currentThread()).isSameAs(caller);
 			return ShardContext.currentShardId();
 		});
 		assertThat(result).containsExactly("b");
 
 		IllegalArgumentException failure = new IllegalArgumentException("bad");
-		assertThatIllegalArgumentException().isThrownBy(() -> this.executor.execute("one", List.of(b), (shard) -> {
+		assertThatIllegalArgumentException().isThrownBy(() -> run(this.executor, "one", List.of(b), (shard) -> {
 			throw failure;
 		})).isSameAs(failure);
 		assertThat(ShardContext.currentShardId()).isNull();
@@ -162,7 +163,7 @@ class FanOutExecutorTest {
 	void singleShardCheckedExceptionIsWrapped() {
 		java.io.IOException failure = new java.io.IOException("io");
 		ShardFanOutException ex = catchThrowableOfType(ShardFanOutException.class,
-				() -> this.executor.execute("one", List.of(this.shards.get(0)), (shard) -> {
+				() -> run(this.executor, "one", List.of(this.shards.get(0)), (shard) -> {
 					throw failure;
 				}));
 		assertThat(ex.getFailures()).containsExactly(Map.entry("a", failure));
@@ -172,9 +173,9 @@ class FanOutExecutorTest {
 	void nestedFanOutRunsSequentiallyOnTheWorkerEvenWithOneThread() {
 		FanOutExecutor single = new FanOutExecutor(1);
 		try {
-			List<List<String>> results = single.execute("outer", this.shards.subList(0, 2), (outer) -> {
+			List<List<String>> results = run(single, "outer", this.shards.subList(0, 2), (outer) -> {
 				Thread worker = Thread.currentThread();
-				List<String> inner = single.execute("inner", this.shards, (shard) -> {
+				List<String> inner = run(single, "inner", this.shards, (shard) -> {
 					assertThat(Thread.currentThread()).isSameAs(worker);
 					return outer.id() + ">" + ShardContext.currentShardId();
 				});
@@ -192,8 +193,8 @@ class FanOutExecutorTest {
 	@Test
 	void nestedFanOutFailureNamesTheInnerShard() {
 		ShardFanOutException ex = catchThrowableOfType(ShardFanOutException.class,
-				() -> this.executor.execute("outer", this.shards.subList(0, 2),
-						(outer) -> this.executor.execute("inner", this.shards, (shard) -> {
+				() -> run(this.executor, "outer", this.shards.subList(0, 2),
+						(outer) -> run(this.executor, "inner", this.shards, (shard) -> {
 							if (shard.id().equals("c")) {
 								throw new IllegalStateException("inner c");
 							}
@@ -208,12 +209,17 @@ class FanOutExecutorTest {
 
 	@Test
 	void emptyShardListGivesEmptyResult() {
-		assertThat(this.executor.execute("none", List.of(), Shard::id)).isEmpty();
+		assertThat(run(this.executor, "none", List.of(), Shard::id)).isEmpty();
 	}
 
 	@Test
 	void maxParallelismMustBePositive() {
 		assertThatIllegalArgumentException().isThrownBy(() -> new FanOutExecutor(0));
+	}
+
+	private static <T> List<T> run(FanOutExecutor executor, String operation, List<Shard> shards,
+			FanOutExecutor.ShardCall<T> call) {
+		return new java.util.ArrayList<>(executor.execute(ShardCallKind.FAN_OUT, operation, shards, call).values());
 	}
 
 }

@@ -1,6 +1,8 @@
 package io.shardwise.demo;
 
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
 import io.shardwise.routing.ShardRoutingException;
 import org.junit.jupiter.api.AfterEach;
@@ -9,7 +11,9 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.dao.IncorrectResultSizeDataAccessException;
-import org.springframework.data.domain.Pageable;
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.data.domain.Sort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -73,12 +77,53 @@ abstract class FanOutMergeTests {
 	}
 
 	@Test
+	void pagesMergeInOrderWithSummedTotals() {
+		Page<WeatherLocation> page = this.queries.findByContinentNot("Asia",
+				PageRequest.of(1, 2, Sort.by("city").descending()));
+		List<String> expected = this.locations.findAll()
+			.stream()
+			.filter((location) -> !location.getContinent().equals("Asia"))
+			.map(WeatherLocation::getCity)
+			.sorted(Comparator.reverseOrder())
+			.toList();
+		assertThat(page.getTotalElements()).isEqualTo(expected.size());
+		assertThat(page.getContent()).extracting(WeatherLocation::getCity).containsExactlyElementsOf(expected.subList(2, 4));
+	}
+
+	@Test
+	void streamsMergeLazilyInOrder() {
+		try (Stream<WeatherLocation> stream = this.queries.streamByCityStartingWithOrderByCityDesc("T-")) {
+			assertThat(stream.map(WeatherLocation::getCity)).containsExactly("T-Twin", "T-Twin", "T-Solo", "T-Other");
+		}
+		try (Stream<WeatherLocation> stream = this.queries.streamByCityStartingWith("T-")) {
+			assertThat(stream.map(WeatherLocation::getContinent)).hasSize(4)
+				.containsOnly("Asia", "Europe", "South America");
+		}
+	}
+
+	@Test
+	void closingAStreamEarlyStopsItsShardProducers() throws Exception {
+		try (Stream<WeatherLocation> stream = this.queries.streamByCityStartingWithOrderByCityDesc("T-")) {
+			assertThat(stream.findFirst()).get().extracting(WeatherLocation::getCity).isEqualTo("T-Twin");
+		}
+		for (int i = 0; i < 100 && streamThreads() > 0; i++) {
+			Thread.sleep(50);
+		}
+		assertThat(streamThreads()).isZero();
+	}
+
+	private static long streamThreads() {
+		return Thread.getAllStackTraces().keySet().stream()
+			.filter((thread) -> thread.getName().startsWith("shardwise-stream-") && thread.isAlive())
+			.count();
+	}
+
+	@Test
 	void unmergeableResultsAreRefusedBeforeAnyShardRuns() throws Exception {
-		assertThatExceptionOfType(ShardRoutingException.class)
-			.isThrownBy(() -> this.queries.findByContinentNot("Asia", Pageable.ofSize(5)))
-			.withMessageContaining("Page");
 		assertThatExceptionOfType(ShardRoutingException.class).isThrownBy(() -> this.queries.maxId())
 			.withMessageContaining("maxId");
+		assertThatExceptionOfType(ShardRoutingException.class).isThrownBy(() -> this.queries.findAllOrderedInQuery())
+			.withMessageContaining("ORDER BY");
 		assertThat(this.databases.statementCounts().values()).containsOnly(0);
 	}
 

@@ -1,7 +1,9 @@
 package io.shardwise.demo;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.Pageable;
@@ -31,5 +33,12 @@ interface LocationQueries extends Repository<WeatherLocation, Long> {
 
 	@Query("select max(l.id) from WeatherLocation l")
 	Long maxId();
+
+	@Query("select l from WeatherLocation l order by l.city")
+	List<WeatherLocation> findAllOrderedInQuery();
+
+	Stream<WeatherLocation> streamByCityStartingWith(String prefix);
+
+	Stream<WeatherLocation> streamByCityStartingWithOrderByCityDesc(String prefix);
 
 }

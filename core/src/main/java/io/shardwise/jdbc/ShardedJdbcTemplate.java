@@ -1,0 +1,149 @@
+package io.shardwise.jdbc;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import io.shardwise.fanout.FanOutExecutor;
+import io.shardwise.fanout.SortedMerge;
+import io.shardwise.observation.ShardCallKind;
+import io.shardwise.routing.Shard;
+import io.shardwise.routing.ShardRouter;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+
+/**
+ * Runs SQL on several shards in parallel and combines the answers: concatenated, merged
+ * in order with a limit, or aggregated by group with {@link Aggregation}.
+ *
+ * <pre class="code">
+ * List&lt;Report&gt; hottest = sharded.onAllShards().queryOrdered(
+ *         "select * from weather_reports order by temperature desc, id limit 100", reportMapper,
+ *         Comparator.comparing(Report::temperature).reversed().thenComparing(Report::id), 100);
+ * </pre>
+ *
+ * Shard key values and other arguments are always bound as statement parameters. Calls
+ * follow the fan-out deadline and failure policy of the {@link FanOutExecutor}.
+ */
+public class ShardedJdbcTemplate {
+
+	private final JdbcTemplate jdbcTemplate;
+
+	private final ShardRouter router;
+
+	private final FanOutExecutor executor;
+
+	/**
+	 * Create a template.
+	 * @param routingDataSource the application's routing DataSource
+	 * @param router the router
+	 * @param executor runs the shard calls
+	 */
+	public ShardedJdbcTemplate(DataSource routingDataSource, ShardRouter router, FanOutExecutor executor) {
+		this.jdbcTemplate = new JdbcTemplate(routingDataSource);
+		this.router = router;
+		this.executor = executor;
+	}
+
+	/**
+	 * Target every shard.
+	 * @return the targets
+	 */
+	public Targets onAllShards() {
+		return new Targets(this.router.shards().all());
+	}
+
+	/**
+	 * Target the shards that hold the given keys (default strategy).
+	 * @param keys the shard keys
+	 * @return the targets
+	 */
+	public Targets onShardsOf(Collection<?> keys) {
+		return onShardsOf("", keys);
+	}
+
+	/**
+	 * Target the shards that hold the given keys.
+	 * @param strategy a strategy name, or empty for the default
+	 * @param keys the shard keys
+	 * @return the targets
+	 */
+	public Targets onShardsOf(String strategy, Collection<?> keys) {
+		return new Targets(this.router.shardsOf(strategy, keys));
+	}
+
+	/**
+	 * The shards a query runs on.
+	 */
+	public final class Targets {
+
+		private final List<Shard> shards;
+
+		private Targets(List<Shard> shards) {
+			this.shards = shards;
+		}
+
+		/**
+		 * Run a query on every target shard and concatenate the rows in shard order.
+		 * @param <T> the row type
+		 * @param sql the SQL
+		 * @param rowMapper maps a row
+		 * @param args statement parameters
+		 * @return every shard's rows
+		 */
+		public <T> List<T> query(String sql, RowMapper<T> rowMapper, Object... args) {
+			List<T> all = new ArrayList<>();
+			perShard(sql, rowMapper, args).forEach(all::addAll);
+			return all;
+		}
+
+		/**
+		 * Run a query that returns rows in an order on every target shard and merge them in
+		 * that order. The SQL must sort by the same order as {@code order} (so that each
+		 * shard's rows are sorted) and should limit its rows to {@code limit}: a shard never
+		 * contributes more.
+		 * @param <T> the row type
+		 * @param sql the SQL, with ORDER BY (and LIMIT)
+		 * @param rowMapper maps a row
+		 * @param order the order of the SQL, as a comparator of mapped rows
+		 * @param limit the most rows to return, or a negative number for all
+		 * @param args statement parameters
+		 * @return the first {@code limit} rows across shards
+		 */
+		public <T> List<T> queryOrdered(String sql, RowMapper<T> rowMapper, Comparator<? super T> order, int limit,
+				Object... args) {
+			return SortedMerge.merge(perShard(sql, rowMapper, args), order, limit);
+		}
+
+		/**
+		 * Run a {@code GROUP BY} query on every target shard and combine the groups.
+		 * @param sql the SQL, selecting the group columns and the per-shard partial
+		 * aggregates named in {@code aggregation}
+		 * @param aggregation how the columns combine
+		 * @param args statement parameters
+		 * @return one row per group, ordered by the group columns; column lookup ignores case
+		 */
+		public List<Map<String, Object>> aggregate(String sql, Aggregation aggregation, Object... args) {
+			return aggregation.combine(perShard(sql, (rs, row) -> {
+				Map<String, Object> map = new org.springframework.util.LinkedCaseInsensitiveMap<>();
+				for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+					map.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
+				}
+				return map;
+			}, args));
+		}
+
+		private <T> List<List<T>> perShard(String sql, RowMapper<T> rowMapper, Object[] args) {
+			return new ArrayList<>(ShardedJdbcTemplate.this.executor
+				.execute(ShardCallKind.FAN_OUT, "ShardedJdbcTemplate query", this.shards,
+						(shard) -> ShardedJdbcTemplate.this.jdbcTemplate.query(sql, rowMapper, args))
+				.values());
+		}
+
+	}
+
+}

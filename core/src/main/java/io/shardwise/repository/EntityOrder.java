@@ -1,0 +1,176 @@
+package io.shardwise.repository;
+
+import java.beans.PropertyDescriptor;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import javax.sql.DataSource;
+
+import org.springframework.beans.BeanUtils;
+import org.springframework.data.domain.Sort;
+import org.springframework.util.ConcurrentReferenceHashMap;
+import org.springframework.util.ReflectionUtils;
+
+/**
+ * Compares loaded entities (or projections) in the order a database returned them for a
+ * Spring Data {@link Sort}, so that sorted shard answers can be merged. Reproduces what
+ * the database does: its placement of NULLs for {@link Sort.NullHandling#NATIVE}, and
+ * {@code upper()} for {@code ignoreCase} orders. Text compares by UTF-16 code units, as in
+ * H2 and in PostgreSQL's "C" collation.
+ */
+final class EntityOrder {
+
+	private static final Map<Class<?>, Map<String, Accessor>> accessors = new ConcurrentReferenceHashMap<>();
+
+	private EntityOrder() {
+	}
+
+	/**
+	 * Return a comparator for a sort.
+	 * @param sort the sort
+	 * @param nulls where the database places NULLs
+	 * @return the comparator
+	 */
+	static Comparator<Object> of(Sort sort, NullOrdering nulls) {
+		List<Comparator<Object>> orders = new ArrayList<>();
+		for (Sort.Order order : sort) {
+			orders.add(comparator(order, nulls));
+		}
+		return (a, b) -> {
+			for (Comparator<Object> order : orders) {
+				int result = order.compare(a, b);
+				if (result != 0) {
+					return result;
+				}
+			}
+			return 0;
+		};
+	}
+
+	@SuppressWarnings({ "unchecked", "rawtypes" })
+	private static Comparator<Object> comparator(Sort.Order order, NullOrdering nulls) {
+		String path = order.getProperty();
+		boolean descending = order.isDescending();
+		boolean nullsFirst = nulls.nullsFirst(order.getNullHandling(), descending);
+		return (a, b) -> {
+			Object x = value(a, path, order.isIgnoreCase());
+			Object y = value(b, path, order.isIgnoreCase());
+			if (x == null || y == null) {
+				if (x == y) {
+					return 0;
+				}
+				return ((x == null) == nullsFirst) ? -1 : 1;
+			}
+			int result = ((Comparable) x).compareTo(y);
+			return descending ? -result : result;
+		};
+	}
+
+	private static Object value(Object target, String path, boolean ignoreCase) {
+		Object value = target;
+		for (String property : path.split("\\.")) {
+			if (value == null) {
+				return null;
+			}
+			value = accessor(value.getClass(), property).read(value);
+		}
+		if (ignoreCase && value instanceof String text) {
+			return text.toUpperCase(Locale.ROOT);
+		}
+		return value;
+	}
+
+	private static Accessor accessor(Class<?> type, String property) {
+		return accessors.computeIfAbsent(type, (key) -> new ConcurrentHashMap<>())
+			.computeIfAbsent(property, (key) -> Accessor.find(type, property));
+	}
+
+	private record Accessor(Method getter, Field field) {
+
+		static Accessor find(Class<?> type, String property) {
+			PropertyDescriptor descriptor = BeanUtils.getPropertyDescriptor(type, property);
+			if (descriptor != null && descriptor.getReadMethod() != null) {
+				ReflectionUtils.makeAccessible(descriptor.getReadMethod());
+				return new Accessor(descriptor.getReadMethod(), null);
+			}
+			Field field = ReflectionUtils.findField(type, property);
+			if (field == null) {
+				throw new IllegalArgumentException("No property '" + property + "' on " + type.getName()
+						+ " to merge shard results by");
+			}
+			ReflectionUtils.makeAccessible(field);
+			return new Accessor(null, field);
+		}
+
+		Object read(Object target) {
+			return (this.getter != null) ? ReflectionUtils.invokeMethod(this.getter, target)
+					: ReflectionUtils.getField(this.field, target);
+		}
+
+	}
+
+	/**
+	 * Where a database places NULLs in an ORDER BY without NULLS FIRST/LAST.
+	 */
+	enum NullOrdering {
+
+		/** NULLs sort as the lowest values (H2). */
+		LOW,
+
+		/** NULLs sort as the highest values (PostgreSQL, Oracle). */
+		HIGH,
+
+		/** NULLs first whatever the direction. */
+		FIRST,
+
+		/** NULLs last whatever the direction. */
+		LAST;
+
+		boolean nullsFirst(Sort.NullHandling handling, boolean descending) {
+			if (handling == Sort.NullHandling.NULLS_FIRST) {
+				return true;
+			}
+			if (handling == Sort.NullHandling.NULLS_LAST) {
+				return false;
+			}
+			return switch (this) {
+				case LOW -> !descending;
+				case HIGH -> descending;
+				case FIRST -> true;
+				case LAST -> false;
+			};
+		}
+
+		/**
+		 * Ask the database behind a DataSource how it sorts NULLs.
+		 * @param dataSource a shard's DataSource
+		 * @return its NULL ordering
+		 */
+		static NullOrdering of(DataSource dataSource) {
+			try (Connection connection = dataSource.getConnection()) {
+				DatabaseMetaData metaData = connection.getMetaData();
+				if (metaData.nullsAreSortedAtStart()) {
+					return FIRST;
+				}
+				if (metaData.nullsAreSortedAtEnd()) {
+					return LAST;
+				}
+				return metaData.nullsAreSortedHigh() ? HIGH : LOW;
+			}
+			catch (SQLException ex) {
+				throw new IllegalStateException("Cannot read how the shard database sorts NULLs", ex);
+			}
+		}
+
+	}
+
+}

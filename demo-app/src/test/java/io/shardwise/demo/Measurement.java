@@ -1,0 +1,83 @@
+package io.shardwise.demo;
+
+import java.math.BigDecimal;
+
+import io.shardwise.annotation.ShardKey;
+import io.shardwise.id.ShardwiseId;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+/**
+ * Test-only entity of the fan-out correctness tests, stored on the shard of its region (a
+ * continent). {@code label} and {@code reading} may be NULL; values repeat on purpose.
+ * Its table exists only in contexts that add {@code classpath:db/testmigration}.
+ */
+@Entity
+@Table(name = "measurements")
+public class Measurement {
+
+	@Id
+	@ShardwiseId
+	private Long id;
+
+	@ShardKey
+	private String region;
+
+	private String city;
+
+	private String label;
+
+	private Double reading;
+
+	private int seq;
+
+	private BigDecimal amount;
+
+	protected Measurement() {
+	}
+
+	public Measurement(String region, String city, String label, Double reading, int seq, BigDecimal amount) {
+		this.region = region;
+		this.city = city;
+		this.label = label;
+		this.reading = reading;
+		this.seq = seq;
+		this.amount = amount;
+	}
+
+	public Long getId() {
+		return this.id;
+	}
+
+	public String getRegion() {
+		return this.region;
+	}
+
+	public String getCity() {
+		return this.city;
+	}
+
+	public String getLabel() {
+		return this.label;
+	}
+
+	public Double getReading() {
+		return this.reading;
+	}
+
+	public int getSeq() {
+		return this.seq;
+	}
+
+	public BigDecimal getAmount() {
+		return this.amount;
+	}
+
+	@Override
+	public String toString() {
+		return "Measurement[" + this.id + ", " + this.region + ", " + this.city + ", " + this.label + ", "
+				+ this.reading + ", " + this.seq + ", " + this.amount + "]";
+	}
+
+}
