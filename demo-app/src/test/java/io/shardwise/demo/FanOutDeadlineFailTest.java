@@ -8,7 +8,6 @@ import io.shardwise.fanout.ShardFanOutException;
 import io.shardwise.jdbc.ShardedJdbcTemplate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -83,9 +82,6 @@ class FanOutDeadlineFailTest {
 	}
 
 	@Test
-	@Disabled("bug: FanOutExecutor.execute runs a target list of one shard sequentially (executeSequentially) with "
-			+ "no deadline, so ShardedJdbcTemplate.onShardsOf(List.of(\"Europe\")).query(...) on a shard sleeping 3 s "
-			+ "returns after 3 s instead of failing at shardwise.fan-out.timeout=300ms")
 	void shardedJdbcTemplateQueryOfOneShardHonoursTheDeadline() throws SQLException {
 		SlowShards.delay(this.databases, "europe", SlowShards.SLOW_MS);
 		ShardFanOutException failure = catchThrowableOfType(ShardFanOutException.class,
