@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * before, during or after the outage is lost.
  */
 @PostgresShardsTest
-@TestPropertySource(properties = { "demo.test.postgres.database=weather_outage",
+@TestPropertySource(properties = { "demo.test.postgres.database=weather_outage", "shardwise.fan-out.on-shard-failure=fail",
 		"shardwise.shards[north_america].pool.connection-timeout=1s", "shardwise.shards[asia].pool.connection-timeout=1s",
 		"shardwise.shards[europe].pool.connection-timeout=1s",
 		"shardwise.shards[south_america].pool.connection-timeout=1s" })
