@@ -9,6 +9,7 @@ import javax.sql.DataSource;
 import io.shardwise.ShardTemplate;
 import io.shardwise.aop.ShardKeyAdvisor;
 import io.shardwise.aop.ShardKeyMethodInterceptor;
+import io.shardwise.audit.ShardConsistencyChecker;
 import io.shardwise.fanout.FanOutExecutor;
 import io.shardwise.jdbc.ShardedJdbcTemplate;
 import io.shardwise.migration.ShardMigrator;
@@ -93,6 +94,12 @@ public class ShardwiseAutoConfiguration {
 	@ConditionalOnMissingBean
 	public ShardedJdbcTemplate shardedJdbcTemplate(DataSource dataSource, ShardRouter router, FanOutExecutor fanOut) {
 		return new ShardedJdbcTemplate(dataSource, router, fanOut);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	public ShardConsistencyChecker shardConsistencyChecker(ShardRouter router) {
+		return new ShardConsistencyChecker(router);
 	}
 
 	/**

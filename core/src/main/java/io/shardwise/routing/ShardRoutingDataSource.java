@@ -1,5 +1,7 @@
 package io.shardwise.routing;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -13,7 +15,8 @@ import org.springframework.jdbc.datasource.lookup.AbstractRoutingDataSource;
  *
  * <p>Unlike a hand-rolled routing DataSource it has no default target: a connection
  * requested with no shard selected fails with a {@link ShardRoutingException} instead of
- * silently landing on some shard.
+ * silently landing on some shard. A shard whose pool cannot deliver a connection fails
+ * the call with a {@link ShardUnavailableException} naming that shard.
  *
  * <p>Expose it wrapped in a
  * {@link org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy}, so that a
@@ -42,6 +45,28 @@ public class ShardRoutingDataSource extends AbstractRoutingDataSource {
 	}
 
 	@Override
+	public Connection getConnection() throws SQLException {
+		Shard shard = selectedShard();
+		try {
+			return shard.dataSource().getConnection();
+		}
+		catch (SQLException ex) {
+			throw new ShardUnavailableException(shard.id(), ex);
+		}
+	}
+
+	@Override
+	public Connection getConnection(String username, String password) throws SQLException {
+		Shard shard = selectedShard();
+		try {
+			return shard.dataSource().getConnection(username, password);
+		}
+		catch (SQLException ex) {
+			throw new ShardUnavailableException(shard.id(), ex);
+		}
+	}
+
+	@Override
 	protected Object determineCurrentLookupKey() {
 		Shard shard = ShardContext.effectiveShard();
 		return (shard != null) ? shard.id() : null;
@@ -49,12 +74,16 @@ public class ShardRoutingDataSource extends AbstractRoutingDataSource {
 
 	@Override
 	protected DataSource determineTargetDataSource() {
+		return selectedShard().dataSource();
+	}
+
+	private static Shard selectedShard() {
 		Shard shard = ShardContext.effectiveShard();
 		if (shard == null) {
 			throw new ShardRoutingException("No shard selected for this connection: call it through a method with a "
 					+ "@ShardKey argument, save an entity with a @ShardKey field, or use ShardTemplate");
 		}
-		return shard.dataSource();
+		return shard;
 	}
 
 }

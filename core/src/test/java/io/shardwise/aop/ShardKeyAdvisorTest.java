@@ -74,6 +74,13 @@ class ShardKeyAdvisorTest {
 	}
 
 	@Test
+	void composedJdkLambdaIsInspectedWithoutTouchingItsMethods() {
+		// Micrometer's observation filters are such predicates, registered as beans.
+		BiPredicate<Object, Object> composed = ((BiPredicate<Object, Object>) (a, b) -> true).or((a, b) -> false);
+		assertThat(AopUtils.canApply((org.springframework.aop.Advisor) this.advisor, composed.getClass())).isFalse();
+	}
+
+	@Test
 	void unknownStrategyFailsValidation() {
 		assertThat(AopUtils.canApply((org.springframework.aop.Advisor) this.advisor, TypoImpl.class)).isTrue();
 		assertThatExceptionOfType(ShardRoutingException.class).isThrownBy(this.advisor::afterSingletonsInstantiated)

@@ -4,6 +4,9 @@ import java.time.LocalDateTime;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.shardwise.audit.ConsistencyReport;
+import io.shardwise.audit.ShardConsistencyChecker;
+import io.shardwise.audit.ShardedTable;
 import io.shardwise.routing.ShardRoutingException;
 import io.shardwise.routing.Shards;
 
@@ -30,12 +33,21 @@ public class WeatherController {
 
 	private final ReportRepository reports;
 
+	/** How the demo's tables are sharded, for the consistency audit. */
+	static final List<ShardedTable> TABLES = List.of(
+			ShardedTable.keyedBy("weather_locations", "id", "continent").withShardwiseIds(),
+			ShardedTable.childOf("weather_reports", "id", "location_id", "weather_locations").withShardwiseIds());
+
 	private final Shards shards;
 
-	WeatherController(WeatherLocationRepository locations, ReportRepository reports, Shards shards) {
+	private final ShardConsistencyChecker checker;
+
+	WeatherController(WeatherLocationRepository locations, ReportRepository reports, Shards shards,
+			ShardConsistencyChecker checker) {
 		this.locations = locations;
 		this.reports = reports;
 		this.shards = shards;
+		this.checker = checker;
 	}
 
 	@GetMapping("/locations")
@@ -74,6 +86,15 @@ public class WeatherController {
 			return new ShardView(shard.id(), jdbc.queryForObject("select count(*) from weather_locations", Long.class),
 					jdbc.queryForObject("select count(*) from weather_reports", Long.class));
 		}).toList();
+	}
+
+	/**
+	 * Audits every shard directly: rows on the wrong shard, ids stored twice, reports
+	 * away from their location.
+	 */
+	@GetMapping("/shards/consistency")
+	ConsistencyReport consistency() {
+		return this.checker.check(TABLES);
 	}
 
 	@ExceptionHandler(ShardRoutingException.class)

@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,8 +22,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The assertions of the SQLAlchemy sharding example, through the repositories and
  * through the demo's HTTP API.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class SeedScenarioTest {
+abstract class SeedScenarioTests {
+
+	@Autowired
+	ShardDatabases databases;
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
@@ -38,7 +39,7 @@ class SeedScenarioTest {
 
 	@AfterEach
 	void deleteTestRows() throws Exception {
-		ShardDatabases.deleteTestRows();
+		this.databases.deleteTestRows();
 	}
 
 	@Test
@@ -85,8 +86,8 @@ class SeedScenarioTest {
 		for (Map<String, Object> shard : shards) {
 			String id = (String) shard.get("id");
 			assertThat(((Number) shard.get("locations")).intValue()).as(id)
-				.isEqualTo(ShardDatabases.locations(id).size());
-			assertThat(((Number) shard.get("reports")).intValue()).as(id).isEqualTo(ShardDatabases.reports(id).size());
+				.isEqualTo(this.databases.locations(id).size());
+			assertThat(((Number) shard.get("reports")).intValue()).as(id).isEqualTo(this.databases.reports(id).size());
 		}
 		Map<String, Integer> seedLocations = Map.of("north_america", 2, "asia", 1, "europe", 2, "south_america", 2);
 		shards.forEach((shard) -> assertThat(((Number) shard.get("locations")).intValue())
@@ -107,10 +108,10 @@ class SeedScenarioTest {
 
 		for (String shard : ShardDatabases.SHARDS) {
 			boolean isEurope = shard.equals("europe");
-			assertThat(ShardDatabases.locations(shard)).as(shard)
+			assertThat(this.databases.locations(shard)).as(shard)
 				.extracting(ShardDatabases.Location::id)
 				.matches((ids) -> ids.contains(id) == isEurope);
-			assertThat(ShardDatabases.reports(shard)).as(shard)
+			assertThat(this.databases.reports(shard)).as(shard)
 				.extracting(ShardDatabases.ReportRow::id)
 				.matches((ids) -> ids.contains(reportId) == isEurope);
 		}
@@ -125,7 +126,7 @@ class SeedScenarioTest {
 		assertThat(response.statusCode()).isEqualTo(400);
 		assertThat(response.body()).contains("Atlantis").contains("continent");
 		for (String shard : ShardDatabases.SHARDS) {
-			assertThat(ShardDatabases.locations(shard)).extracting(ShardDatabases.Location::city)
+			assertThat(this.databases.locations(shard)).extracting(ShardDatabases.Location::city)
 				.doesNotContain("T-Poseidonis");
 		}
 	}
@@ -141,7 +142,7 @@ class SeedScenarioTest {
 		Set<String> seedCities = Set.of("Tokyo", "New York", "Toronto", "London", "Dublin", "Brasila", "Quito");
 		Map<String, String> shardOfCity = new java.util.HashMap<>();
 		for (String shard : ShardDatabases.SHARDS) {
-			for (ShardDatabases.Location location : ShardDatabases.locations(shard)) {
+			for (ShardDatabases.Location location : this.databases.locations(shard)) {
 				assertThat(ShardDatabases.SHARD_OF_CONTINENT.get(location.continent())).as(location.city())
 					.isEqualTo(shard);
 				if (seedCities.contains(location.city())) {
@@ -152,7 +153,7 @@ class SeedScenarioTest {
 		assertThat(shardOfCity.keySet()).isEqualTo(seedCities);
 		Set<String> reportShards = ShardDatabases.SHARDS.stream().filter((shard) -> {
 			try {
-				return !ShardDatabases.reports(shard).isEmpty();
+				return !this.databases.reports(shard).isEmpty();
 			}
 			catch (Exception ex) {
 				throw new IllegalStateException(ex);

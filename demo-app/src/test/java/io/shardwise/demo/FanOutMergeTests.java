@@ -10,7 +10,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.dao.IncorrectResultSizeDataAccessException;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.PageRequest;
@@ -22,8 +21,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 /**
  * How the results of unkeyed repository methods merge across the four shards.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class FanOutMergeTest {
+abstract class FanOutMergeTests {
+
+	@Autowired
+	ShardDatabases databases;
 
 	@Autowired
 	LocationQueries queries;
@@ -35,12 +36,12 @@ class FanOutMergeTest {
 	void saveTestRows() throws Exception {
 		this.locations.saveAll(List.of(new WeatherLocation("Asia", "T-Twin"), new WeatherLocation("Europe", "T-Twin"),
 				new WeatherLocation("Europe", "T-Solo"), new WeatherLocation("South America", "T-Other")));
-		ShardDatabases.resetStatementCounts();
+		this.databases.resetStatementCounts();
 	}
 
 	@AfterEach
 	void deleteTestRows() throws Exception {
-		ShardDatabases.deleteTestRows();
+		this.databases.deleteTestRows();
 	}
 
 	@Test
@@ -70,7 +71,7 @@ class FanOutMergeTest {
 	void deleteByReturnsTheSumOfRowsDeletedOnEveryShard() throws Exception {
 		assertThat(this.queries.deleteByCityStartingWith("T-")).isEqualTo(4);
 		for (String shard : ShardDatabases.SHARDS) {
-			assertThat(ShardDatabases.locations(shard)).extracting(ShardDatabases.Location::city)
+			assertThat(this.databases.locations(shard)).extracting(ShardDatabases.Location::city)
 				.noneMatch((city) -> city.startsWith("T-"));
 		}
 	}
@@ -123,7 +124,7 @@ class FanOutMergeTest {
 			.withMessageContaining("maxId");
 		assertThatExceptionOfType(ShardRoutingException.class).isThrownBy(() -> this.queries.findAllOrderedInQuery())
 			.withMessageContaining("ORDER BY");
-		assertThat(ShardDatabases.statementCounts().values()).containsOnly(0);
+		assertThat(this.databases.statementCounts().values()).containsOnly(0);
 	}
 
 }

@@ -18,7 +18,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,8 +26,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * rows were flushed; then every shard is read directly: no row on a wrong shard, every
  * acknowledged write present in full, nothing of a failed one.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class ConcurrentRoutingTest {
+abstract class ConcurrentRoutingTests {
+
+	@Autowired
+	ShardDatabases databases;
 
 	private static final List<String> CONTINENTS = List.of("North America", "Asia", "Europe", "South America");
 
@@ -44,7 +45,7 @@ class ConcurrentRoutingTest {
 
 	@AfterEach
 	void deleteTestRows() throws Exception {
-		ShardDatabases.deleteTestRows();
+		this.databases.deleteTestRows();
 	}
 
 	@Test
@@ -115,7 +116,7 @@ class ConcurrentRoutingTest {
 		int rowsChecked = 0;
 		for (String shard : ShardDatabases.SHARDS) {
 			Map<Long, String> cityById = new HashMap<>();
-			for (ShardDatabases.Location location : ShardDatabases.locations(shard)) {
+			for (ShardDatabases.Location location : this.databases.locations(shard)) {
 				rowsChecked++;
 				assertThat(ShardDatabases.SHARD_OF_CONTINENT.get(location.continent())).as(location.city())
 					.isEqualTo(shard);
@@ -125,7 +126,7 @@ class ConcurrentRoutingTest {
 					cityById.put(location.id(), location.city());
 				}
 			}
-			for (ShardDatabases.ReportRow report : ShardDatabases.reports(shard)) {
+			for (ShardDatabases.ReportRow report : this.databases.reports(shard)) {
 				rowsChecked++;
 				assertThat(ids.add(report.id())).as("id %d unique across shards", report.id()).isTrue();
 				String city = cityById.get(report.locationId());

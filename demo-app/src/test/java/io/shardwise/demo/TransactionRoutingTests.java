@@ -8,7 +8,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -17,8 +16,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * How routing and transactions interact: a transaction belongs to one shard, a call
  * routed elsewhere is refused before it runs, and the transaction rolls back.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class TransactionRoutingTest {
+abstract class TransactionRoutingTests {
+
+	@Autowired
+	ShardDatabases databases;
 
 	@Autowired
 	TestOperations operations;
@@ -28,21 +29,21 @@ class TransactionRoutingTest {
 
 	@BeforeEach
 	void resetCounts() throws Exception {
-		ShardDatabases.resetStatementCounts();
+		this.databases.resetStatementCounts();
 	}
 
 	@AfterEach
 	void deleteTestRows() throws Exception {
-		ShardDatabases.deleteTestRows();
+		this.databases.deleteTestRows();
 	}
 
 	@Test
 	void keyedTransactionCommitsOnItsShard() throws Exception {
 		WeatherLocation saved = this.operations.saveWithReports("Asia", "T-Kyoto", 3, false);
-		assertThat(ShardDatabases.locations("asia")).extracting(ShardDatabases.Location::id).contains(saved.getId());
-		assertThat(ShardDatabases.reports("asia")).filteredOn((report) -> report.locationId() == saved.getId())
+		assertThat(this.databases.locations("asia")).extracting(ShardDatabases.Location::id).contains(saved.getId());
+		assertThat(this.databases.reports("asia")).filteredOn((report) -> report.locationId() == saved.getId())
 			.hasSize(3);
-		assertThat(ShardDatabases.statementCounts()).containsEntry("north_america", 0)
+		assertThat(this.databases.statementCounts()).containsEntry("north_america", 0)
 			.containsEntry("europe", 0)
 			.containsEntry("south_america", 0);
 	}
@@ -52,9 +53,9 @@ class TransactionRoutingTest {
 		assertThatExceptionOfType(IllegalStateException.class)
 			.isThrownBy(() -> this.operations.saveWithReports("Europe", "T-Bonn", 2, true));
 		// The rows were flushed to Europe's database before the failure, then rolled back.
-		assertThat(ShardDatabases.statementCounts().get("europe")).isPositive();
+		assertThat(this.databases.statementCounts().get("europe")).isPositive();
 		for (String shard : ShardDatabases.SHARDS) {
-			assertThat(ShardDatabases.locations(shard)).extracting(ShardDatabases.Location::city)
+			assertThat(this.databases.locations(shard)).extracting(ShardDatabases.Location::city)
 				.doesNotContain("T-Bonn");
 		}
 	}
@@ -67,9 +68,9 @@ class TransactionRoutingTest {
 			.isThrownBy(() -> this.operations.saveAllInOneTransaction(both))
 			.withMessageContaining("'asia'")
 			.withMessageContaining("'europe'");
-		assertThat(ShardDatabases.statementCounts().get("europe")).as("no statement of the refused call ran").isZero();
+		assertThat(this.databases.statementCounts().get("europe")).as("no statement of the refused call ran").isZero();
 		for (String shard : ShardDatabases.SHARDS) {
-			assertThat(ShardDatabases.locations(shard)).extracting(ShardDatabases.Location::city)
+			assertThat(this.databases.locations(shard)).extracting(ShardDatabases.Location::city)
 				.doesNotContain("T-Nagoya", "T-Lyon");
 		}
 	}
@@ -80,9 +81,9 @@ class TransactionRoutingTest {
 			.isThrownBy(() -> this.operations.saveOnOtherShard("North America", "South America", "T-Twin"))
 			.withMessageContaining("'north_america'")
 			.withMessageContaining("'south_america'");
-		assertThat(ShardDatabases.statementCounts().get("south_america")).isZero();
+		assertThat(this.databases.statementCounts().get("south_america")).isZero();
 		for (String shard : ShardDatabases.SHARDS) {
-			assertThat(ShardDatabases.locations(shard)).extracting(ShardDatabases.Location::city)
+			assertThat(this.databases.locations(shard)).extracting(ShardDatabases.Location::city)
 				.doesNotContain("T-Twin");
 		}
 	}
@@ -90,7 +91,7 @@ class TransactionRoutingTest {
 	@Test
 	void firstRoutedCallPicksTheShardOfAnOpenTransaction() throws Exception {
 		WeatherLocation saved = this.operations.readThenWrite("South America", "T-Cusco");
-		assertThat(ShardDatabases.locations("south_america")).extracting(ShardDatabases.Location::id)
+		assertThat(this.databases.locations("south_america")).extracting(ShardDatabases.Location::id)
 			.contains(saved.getId());
 	}
 
@@ -104,9 +105,9 @@ class TransactionRoutingTest {
 
 	@Test
 	void unkeyedCallsInsideKeyedMethodRunOnItsShard() throws Exception {
-		long europeRows = ShardDatabases.locations("europe").size();
+		long europeRows = this.databases.locations("europe").size();
 		assertThat(this.operations.countOnShardOf("Europe")).isEqualTo(europeRows);
-		assertThat(ShardDatabases.statementCounts()).containsEntry("north_america", 0)
+		assertThat(this.databases.statementCounts()).containsEntry("north_america", 0)
 			.containsEntry("asia", 0)
 			.containsEntry("south_america", 0);
 	}

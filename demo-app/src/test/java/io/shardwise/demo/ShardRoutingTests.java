@@ -12,7 +12,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,8 +22,10 @@ import static org.assertj.core.api.Assertions.entry;
  * Which shard each kind of call reaches, proven by the statement counts of each shard's
  * own database and by reading each shard's tables directly.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class ShardRoutingTest {
+abstract class ShardRoutingTests {
+
+	@Autowired
+	ShardDatabases databases;
 
 	@Autowired
 	WeatherLocationRepository locations;
@@ -40,19 +41,19 @@ class ShardRoutingTest {
 
 	@BeforeEach
 	void resetCounts() throws Exception {
-		ShardDatabases.resetStatementCounts();
+		this.databases.resetStatementCounts();
 	}
 
 	@AfterEach
 	void deleteTestRows() throws Exception {
-		ShardDatabases.deleteTestRows();
+		this.databases.deleteTestRows();
 	}
 
 	@Test
 	void keyedQueryTouchesOnlyItsShard() throws Exception {
 		assertThat(this.locations.findByContinentOrderByIdAsc("Asia")).extracting(WeatherLocation::getCity)
 			.containsExactly("Tokyo");
-		assertThat(ShardDatabases.statementCounts()).containsOnly(entry("north_america", 0), entry("asia", 1),
+		assertThat(this.databases.statementCounts()).containsOnly(entry("north_america", 0), entry("asia", 1),
 				entry("europe", 0), entry("south_america", 0));
 	}
 
@@ -61,7 +62,7 @@ class ShardRoutingTest {
 		assertThat(this.locations.findByContinentInOrderByIdAsc(List.of("Europe", "Asia")))
 			.extracting(WeatherLocation::getCity)
 			.containsExactlyInAnyOrder("Tokyo", "London", "Dublin");
-		Map<String, Integer> counts = ShardDatabases.statementCounts();
+		Map<String, Integer> counts = this.databases.statementCounts();
 		assertThat(counts.get("asia")).isEqualTo(1);
 		assertThat(counts.get("europe")).isEqualTo(1);
 		assertThat(counts.get("north_america")).isZero();
@@ -71,7 +72,7 @@ class ShardRoutingTest {
 	@Test
 	void emptyCollectionKeyTouchesNoShard() throws Exception {
 		assertThat(this.locations.findByContinentInOrderByIdAsc(List.of())).isEmpty();
-		assertThat(ShardDatabases.statementCounts().values()).containsOnly(0);
+		assertThat(this.databases.statementCounts().values()).containsOnly(0);
 	}
 
 	@Test
@@ -79,41 +80,41 @@ class ShardRoutingTest {
 		List<WeatherLocation> all = this.locations.findAll();
 		assertThat(all).extracting(WeatherLocation::getCity)
 			.contains("Tokyo", "New York", "Toronto", "London", "Dublin", "Brasila", "Quito");
-		assertThat(ShardDatabases.statementCounts().values()).containsOnly(1);
+		assertThat(this.databases.statementCounts().values()).containsOnly(1);
 
 		long total = 0;
 		for (String shard : ShardDatabases.SHARDS) {
-			total += ShardDatabases.locations(shard).size();
+			total += this.databases.locations(shard).size();
 		}
-		ShardDatabases.resetStatementCounts();
+		this.databases.resetStatementCounts();
 		assertThat(this.locations.count()).isEqualTo(total);
-		assertThat(ShardDatabases.statementCounts().values()).containsOnly(1);
+		assertThat(this.databases.statementCounts().values()).containsOnly(1);
 	}
 
 	@Test
 	void findByShardwiseIdGoesStraightToItsShard() throws Exception {
-		long tokyoId = ShardDatabases.locations("asia").get(0).id();
-		ShardDatabases.resetStatementCounts();
+		long tokyoId = this.databases.locations("asia").get(0).id();
+		this.databases.resetStatementCounts();
 		assertThat(this.locations.findById(tokyoId)).get().extracting(WeatherLocation::getCity).isEqualTo("Tokyo");
 		assertThat(this.locations.existsById(tokyoId)).isTrue();
-		Map<String, Integer> counts = ShardDatabases.statementCounts();
+		Map<String, Integer> counts = this.databases.statementCounts();
 		assertThat(counts.get("asia")).isPositive();
 		assertThat(counts).containsEntry("north_america", 0).containsEntry("europe", 0).containsEntry("south_america", 0);
 	}
 
 	@Test
 	void foreignIdIsLookedUpOnEveryShardAndFirstHitWins() throws Exception {
-		ShardDatabases.execute("europe", "insert into weather_locations (id, continent, city) values (42, 'Europe', 'T-Legacy')");
-		ShardDatabases.resetStatementCounts();
+		this.databases.execute("europe", "insert into weather_locations (id, continent, city) values (42, 'Europe', 'T-Legacy')");
+		this.databases.resetStatementCounts();
 
 		assertThat(this.locations.findById(42L)).get().extracting(WeatherLocation::getCity).isEqualTo("T-Legacy");
-		assertThat(ShardDatabases.statementCounts().values()).allMatch((count) -> count > 0);
+		assertThat(this.databases.statementCounts().values()).allMatch((count) -> count > 0);
 		assertThat(this.locations.existsById(42L)).isTrue();
 		assertThat(this.locations.findById(43L)).isEmpty();
 		assertThat(this.locations.existsById(43L)).isFalse();
 
 		this.locations.deleteById(42L);
-		assertThat(ShardDatabases.locations("europe")).extracting(ShardDatabases.Location::city)
+		assertThat(this.databases.locations("europe")).extracting(ShardDatabases.Location::city)
 			.doesNotContain("T-Legacy");
 	}
 
@@ -121,18 +122,18 @@ class ShardRoutingTest {
 	void saveRoutesByEntityKeyAndChildFollowsParent() throws Exception {
 		WeatherLocation lima = this.locations.save(new WeatherLocation("South America", "T-Lima"));
 		Report report = this.reports.save(new Report(lima, 71.5));
-		Map<String, Integer> counts = ShardDatabases.statementCounts();
+		Map<String, Integer> counts = this.databases.statementCounts();
 		assertThat(counts.get("south_america")).isPositive();
 		assertThat(counts).containsEntry("north_america", 0).containsEntry("asia", 0).containsEntry("europe", 0);
 
-		assertThat(ShardDatabases.locations("south_america")).extracting(ShardDatabases.Location::id)
+		assertThat(this.databases.locations("south_america")).extracting(ShardDatabases.Location::id)
 			.contains(lima.getId());
-		assertThat(ShardDatabases.reports("south_america")).contains(
+		assertThat(this.databases.reports("south_america")).contains(
 				new ShardDatabases.ReportRow(report.getId(), lima.getId(), 71.5));
 		for (String shard : List.of("north_america", "asia", "europe")) {
-			assertThat(ShardDatabases.locations(shard)).extracting(ShardDatabases.Location::id)
+			assertThat(this.databases.locations(shard)).extracting(ShardDatabases.Location::id)
 				.doesNotContain(lima.getId());
-			assertThat(ShardDatabases.reports(shard)).extracting(ShardDatabases.ReportRow::id)
+			assertThat(this.databases.reports(shard)).extracting(ShardDatabases.ReportRow::id)
 				.doesNotContain(report.getId());
 		}
 	}
@@ -168,7 +169,7 @@ class ShardRoutingTest {
 		assertThatExceptionOfType(ShardRoutingException.class)
 			.isThrownBy(() -> this.locations.findByContinentOrderByIdAsc(null))
 			.withMessageContaining("null");
-		assertThat(ShardDatabases.statementCounts().values()).containsOnly(0);
+		assertThat(this.databases.statementCounts().values()).containsOnly(0);
 	}
 
 	@Test
@@ -195,9 +196,9 @@ class ShardRoutingTest {
 			.withMessageContaining("No shard selected");
 	}
 
-	private static List<String> cities(String shard) throws Exception {
+	private List<String> cities(String shard) throws Exception {
 		List<String> cities = new ArrayList<>();
-		ShardDatabases.locations(shard).forEach((location) -> cities.add(location.city()));
+		this.databases.locations(shard).forEach((location) -> cities.add(location.city()));
 		return cities;
 	}
 

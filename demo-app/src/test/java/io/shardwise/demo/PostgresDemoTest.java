@@ -1,0 +1,46 @@
+package io.shardwise.demo;
+
+import org.junit.jupiter.api.Nested;
+
+/**
+ * The demo's behaviour tests on four real PostgreSQL servers.
+ */
+@PostgresShardsTest
+class PostgresDemoTest {
+
+	@Nested
+	class SeedScenario extends SeedScenarioTests {
+
+	}
+
+	@Nested
+	class Routing extends ShardRoutingTests {
+
+	}
+
+	@Nested
+	class Transactions extends TransactionRoutingTests {
+
+	}
+
+	@Nested
+	class FanOutMerge extends FanOutMergeTests {
+
+	}
+
+	@Nested
+	class Concurrency extends ConcurrentRoutingTests {
+
+	}
+
+	@Nested
+	class LoadConsistency extends LoadConsistencyTests {
+
+	}
+
+	@Nested
+	class BadInput extends BadInputTests {
+
+	}
+
+}
