@@ -47,16 +47,21 @@ public class ShardedWeather {
 
 	/**
 	 * Start the application and load the workload.
-	 * @throws SQLException if loading fails
+	 * @throws SQLException if checking the load fails
 	 */
 	@Setup(Level.Trial)
 	public void start() throws SQLException {
 		Map<String, Object> properties = new LinkedHashMap<>(WeatherData.commonProperties());
 		properties.putAll(WeatherData.shardwiseProperties(DATABASE_PREFIX));
+		long started = System.nanoTime();
 		this.context = new SpringApplicationBuilder(ShardedWeatherApplication.class).properties(properties).run();
+		long loading = System.nanoTime();
 		this.shards = this.context.getBean(Shards.class);
 		this.focusKeys = WeatherData.load(this.shards);
 		checkLoaded();
+		System.out.printf("Setup: application started in %d ms, %,d locations and %,d reports loaded in %d ms%n",
+				(loading - started) / 1_000_000, WeatherData.LOCATIONS,
+				WeatherData.LOCATIONS * WeatherData.REPORTS_PER_LOCATION, (System.nanoTime() - loading) / 1_000_000);
 		this.cityQueries = this.context.getBean(CityQueries.class);
 		this.shardPoolCityQueries = new CityQueries(new JdbcTemplate(focusShard().dataSource()));
 		this.locations = this.context.getBean(WeatherLocationRepository.class);

@@ -98,34 +98,36 @@ public final class WeatherData {
 	}
 
 	/**
-	 * Write the workload into empty, migrated shards and return the keys of the focus
-	 * continent's locations, shuffled.
+	 * Write the workload into empty, migrated shards, one shard per thread of the common
+	 * pool, and return the keys of the focus continent's locations, shuffled.
 	 * @param shards the shards, one per continent
 	 * @return the focus continent's location keys
-	 * @throws SQLException if a write fails
 	 */
-	public static LocationKeys load(Shards shards) throws SQLException {
-		SplittableRandom random = new SplittableRandom(42);
+	public static LocationKeys load(Shards shards) {
+		List<LocationKeys> loaded = CONTINENTS.parallelStream()
+			.map((continent) -> load(shards.get(shardOf(continent)), continent))
+			.toList();
+		return loaded.get(CONTINENTS.indexOf(FOCUS_CONTINENT));
+	}
+
+	private static LocationKeys load(Shard shard, String continent) {
+		SplittableRandom random = new SplittableRandom(CONTINENTS.indexOf(continent));
 		int perContinent = LOCATIONS / CONTINENTS.size();
-		LocationKeys focus = null;
-		for (String continent : CONTINENTS) {
-			Shard shard = shards.get(shardOf(continent));
-			long[] ids = new long[perContinent];
-			String[] cities = new String[perContinent];
-			try (Connection connection = shard.dataSource().getConnection()) {
-				connection.setAutoCommit(false);
-				insertLocations(connection, shard, continent, ids, cities);
-				insertReports(connection, shard, ids, random);
-				connection.commit();
-				try (Statement statement = connection.createStatement()) {
-					statement.execute("analyze");
-				}
-			}
-			if (continent.equals(FOCUS_CONTINENT)) {
-				focus = LocationKeys.shuffled(continent, ids, cities, random);
+		long[] ids = new long[perContinent];
+		String[] cities = new String[perContinent];
+		try (Connection connection = shard.dataSource().getConnection()) {
+			connection.setAutoCommit(false);
+			insertLocations(connection, shard, continent, ids, cities);
+			insertReports(connection, shard, ids, random);
+			connection.commit();
+			try (Statement statement = connection.createStatement()) {
+				statement.execute("analyze");
 			}
 		}
-		return focus;
+		catch (SQLException ex) {
+			throw new IllegalStateException("Cannot load shard " + shard.id(), ex);
+		}
+		return LocationKeys.shuffled(continent, ids, cities, random);
 	}
 
 	private static void insertLocations(Connection connection, Shard shard, String continent, long[] ids,
