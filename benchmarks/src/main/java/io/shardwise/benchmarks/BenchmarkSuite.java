@@ -44,6 +44,10 @@ public final class BenchmarkSuite {
 
 	private static final String PACKAGE = "io.shardwise.benchmarks.";
 
+	/** The suite: every benchmark class the issue asks for (not the breakdowns). */
+	private static final String SUITE = "io\\.shardwise\\.benchmarks\\."
+			+ "(JdbcRoutingBenchmark|JpaRoutingBenchmark|RoutedWriteBenchmark|IdGenerationBenchmark|StartupBenchmark)\\.";
+
 	/** The pairs the issue asks for: Shardwise first, its baseline second. */
 	private static final List<Comparison> COMPARISONS = List.of(
 			new Comparison("1. JDBC keyed point read (`JdbcTemplate`)", "JdbcRoutingBenchmark.shardwise",
@@ -81,7 +85,7 @@ public final class BenchmarkSuite {
 			}
 		}
 		if (includes.isEmpty()) {
-			includes.add(PACKAGE.replace(".", "\\.") + ".*");
+			includes.add(SUITE);
 		}
 		includes.forEach(options::include);
 		if (quick) {
