@@ -44,8 +44,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Fork(value = 2, jvmArgsAppend = { "-Xms2g", "-Xmx2g" })
-@Warmup(iterations = 5)
-@Measurement(iterations = 10)
+@Warmup(iterations = 3)
+@Measurement(iterations = 6)
 @State(Scope.Thread)
 public class StartupBenchmark {
 
