@@ -1,7 +1,5 @@
 package io.shardwise.autoconfigure;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 
 import javax.sql.DataSource;
@@ -16,7 +14,7 @@ import io.shardwise.migration.ShardMigrator;
 import io.shardwise.observation.ShardCallObserver;
 import io.shardwise.repository.ShardRepositoryBeanPostProcessor;
 import io.shardwise.routing.ShardRouter;
-import io.shardwise.routing.ShardRoutingDataSource;
+import io.shardwise.routing.ShardwiseDataSource;
 import io.shardwise.routing.Shards;
 import io.shardwise.strategy.ShardStrategy;
 
@@ -40,7 +38,6 @@ import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotationMetadata;
 import org.springframework.data.repository.core.support.RepositoryFactoryBeanSupport;
-import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
@@ -114,18 +111,7 @@ public class ShardwiseAutoConfiguration {
 	@Primary
 	public DataSource dataSource(Shards shards, ObjectProvider<ShardMigrator> migrator) {
 		migrator.ifAvailable((m) -> m.migrate(shards));
-		LazyConnectionDataSourceProxy dataSource = new LazyConnectionDataSourceProxy(new ShardRoutingDataSource(shards));
-		// Connection defaults come from the first shard, so that the proxy need not fetch a
-		// connection (with no shard selected) to learn them; shards share one kind of database.
-		try (Connection connection = shards.all().get(0).dataSource().getConnection()) {
-			dataSource.setDefaultAutoCommit(connection.getAutoCommit());
-			dataSource.setDefaultTransactionIsolation(connection.getTransactionIsolation());
-		}
-		catch (SQLException ex) {
-			dataSource.setDefaultAutoCommit(true);
-			dataSource.setDefaultTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-		}
-		return dataSource;
+		return new ShardwiseDataSource(shards);
 	}
 
 	@Bean

@@ -74,12 +74,9 @@ public final class ShardContext {
 			return action.run();
 		}
 		finally {
-			if (previous != null) {
-				CURRENT.set(previous);
-			}
-			else {
-				CURRENT.remove();
-			}
+			// set(null) rather than remove(): the thread keeps its entry, so the next call
+			// on this thread allocates nothing.
+			CURRENT.set(previous);
 		}
 	}
 
