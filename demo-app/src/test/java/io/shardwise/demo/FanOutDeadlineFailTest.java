@@ -5,13 +5,8 @@ import java.util.List;
 import java.util.concurrent.TimeoutException;
 
 import io.shardwise.fanout.ShardFanOutException;
-import io.shardwise.jdbc.ShardedJdbcTemplate;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
 
@@ -32,30 +27,10 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 		// SeedData\'s count() at startup could miss the short deadline on a cold, busy machine.
 		"spring.main.allow-bean-definition-overriding=true" })
 @Import(NoSeedData.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class FanOutDeadlineFailTest {
+class FanOutDeadlineFailTest extends SlowShardTestBase {
 
-	private final NamedShardDatabases databases = new NamedShardDatabases("dl_fail");
-
-	@Autowired
-	MeasurementQueries queries;
-
-	@Autowired
-	MeasurementRepository repository;
-
-	@Autowired
-	ShardedJdbcTemplate sharded;
-
-	private List<Measurement> rows;
-
-	@BeforeAll
-	void prepare() throws SQLException {
-		this.rows = SlowShards.prepare(this.databases, this.repository, this.queries);
-	}
-
-	@AfterEach
-	void noDelay() throws SQLException {
-		SlowShards.delay(this.databases, "europe", 0);
+	FanOutDeadlineFailTest() {
+		super("dl_fail");
 	}
 
 	@Test
