@@ -28,7 +28,7 @@ final class SlowShards {
 	static List<Measurement> prepare(NamedShardDatabases databases, MeasurementRepository repository,
 			MeasurementQueries queries) throws SQLException {
 		for (String shard : ShardDatabases.SHARDS) {
-			databases.execute(shard, "create alias if not exists slow_down for 'java.lang.Thread.sleep'");
+			databases.execute(shard, "create alias if not exists slow_down for 'java.lang.Thread.sleep(long)'");
 			databases.execute(shard, "create table if not exists shard_delay (ms bigint not null)");
 			databases.execute(shard, "delete from shard_delay");
 			databases.execute(shard, "insert into shard_delay values (0)");
