@@ -63,7 +63,8 @@ public final class BenchmarkSuite {
 
 	/** The suite: every benchmark class the issue asks for (not the breakdowns). */
 	private static final String SUITE = "io\\.shardwise\\.benchmarks\\."
-			+ "(JdbcRoutingBenchmark|JpaRoutingBenchmark|RoutedWriteBenchmark|IdGenerationBenchmark|StartupBenchmark)\\.";
+			+ "(JdbcRoutingBenchmark|JpaRoutingBenchmark|RoutedWriteBenchmark|IdGenerationBenchmark|StartupBenchmark"
+			+ "|FanOutQueryBenchmark|FanOutLatencyBenchmark)\\.";
 
 	/** The pairs the issue asks for: Shardwise first, its baseline second. */
 	private static final List<Comparison> COMPARISONS = List.of(
@@ -78,7 +79,20 @@ public final class BenchmarkSuite {
 			new Comparison("5. Startup: 4 shards vs 1 database", "StartupBenchmark.shardwiseFourShards",
 					"StartupBenchmark.baselineOneDatabase", Double.NaN),
 			new Comparison("4. Id generation: 2 threads vs 1 thread", "IdGenerationBenchmark.twoThreads",
-					"IdGenerationBenchmark.oneThread", Double.NaN));
+					"IdGenerationBenchmark.oneThread", Double.NaN),
+			new Comparison("6a. Fan-out top-100 by temperature (`queryOrdered` vs `JdbcTemplate`)",
+					"FanOutQueryBenchmark.shardwiseTop100", "FanOutQueryBenchmark.unshardedTop100", 2.0),
+			new Comparison("6b. Page 500 of 20 by id: keyset `Window` vs unsharded `OFFSET 10000`",
+					"FanOutQueryBenchmark.shardwiseKeysetPage500", "FanOutQueryBenchmark.unshardedOffsetPage500",
+					0.5),
+			new Comparison("6b'. Page 500 of 20 by id: Shardwise OFFSET rewrite (`Slice`) vs unsharded",
+					"FanOutQueryBenchmark.shardwiseOffsetPage500", "FanOutQueryBenchmark.unshardedOffsetPage500",
+					Double.NaN),
+			new Comparison("6c. GROUP BY continent, COUNT + AVG (`aggregate` vs `JdbcTemplate`)",
+					"FanOutQueryBenchmark.shardwiseGroupBy", "FanOutQueryBenchmark.unshardedGroupBy", 0.8),
+			new Comparison("6d. 2 ms per statement: 4-shard fan-out vs 1 shard (latency ratio)",
+					"FanOutLatencyBenchmark.shardwiseFourShards", "FanOutLatencyBenchmark.shardwiseOneShard", 1.3,
+					true));
 
 	private BenchmarkSuite() {
 	}
@@ -214,7 +228,8 @@ public final class BenchmarkSuite {
 				before.cpu, before.load, after.load);
 		out.printf("%d fork(s) per benchmark, the two sides of each pair run alternately. Speed ratio = Shardwise "
 				+ "throughput / baseline throughput (for startup: baseline time / Shardwise time); 1.00 means as "
-				+ "fast as the baseline. Errors are 99.9%% confidence half-widths over all measured iterations; a "
+				+ "fast as the baseline; rows marked \"latency ratio\" are Shardwise time / reference time, "
+				+ "lower is better. Errors are 99.9%% confidence half-widths over all measured iterations; a "
 				+ "ratio's error combines both sides' relative errors.%n%n", forks);
 		out.println("| Benchmark | Shardwise | Baseline | Speed ratio | Target | Met | Alloc B/op Shardwise | "
 				+ "Alloc B/op baseline | Extra B/op |");
@@ -226,12 +241,14 @@ public final class BenchmarkSuite {
 				continue;
 			}
 			boolean timed = s.unit.contains("/op");
-			double ratio = timed ? r.mean / s.mean : s.mean / r.mean;
+			double ratio = (timed != comparison.latency) ? r.mean / s.mean : s.mean / r.mean;
 			double ratioError = ratio * Math.hypot(s.relativeError(), r.relativeError());
 			out.printf("| %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", comparison.label, score(s), score(r),
 					withError(ratio, ratioError, "%.3f"), Double.isNaN(comparison.target) ? "—"
-							: String.format(Locale.ROOT, "≥ %.2f", comparison.target),
-					verdict(ratio, ratioError, comparison.target), number(s.allocation), number(r.allocation),
+							: String.format(Locale.ROOT, "%s %.2f", comparison.latency ? "≤" : "≥", comparison.target),
+					comparison.latency ? verdict(-ratio, ratioError, -comparison.target)
+							: verdict(ratio, ratioError, comparison.target),
+					number(s.allocation), number(r.allocation),
 					number(s.allocation - r.allocation));
 		}
 		out.println();
@@ -275,7 +292,17 @@ public final class BenchmarkSuite {
 		return "**no**";
 	}
 
-	private record Comparison(String label, String subject, String reference, double target) {
+	/**
+	 * A pair: Shardwise first, its reference second.
+	 * @param latency whether the ratio is subject time / reference time and the target
+	 * an upper bound (otherwise a speed ratio with a lower bound)
+	 */
+	private record Comparison(String label, String subject, String reference, double target, boolean latency) {
+
+		Comparison(String label, String subject, String reference, double target) {
+			this(label, subject, reference, target, false);
+		}
+
 	}
 
 	/**
