@@ -32,8 +32,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Fork(value = 2, jvmArgsAppend = { "-Xms2g", "-Xmx2g" })
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 4, time = 1)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 1)
 public class FanOutLatencyBenchmark {
 
 	/** One statement per shard: sleeps 2 ms once (a scalar subquery), then reads one row. */

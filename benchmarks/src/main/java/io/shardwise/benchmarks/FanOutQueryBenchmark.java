@@ -40,8 +40,8 @@ import org.springframework.data.domain.Window;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(value = 2, jvmArgsAppend = { "-Xms2g", "-Xmx2g" })
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 4, time = 1)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 1)
 public class FanOutQueryBenchmark {
 
 	@Benchmark
