@@ -51,7 +51,8 @@ import org.openjdk.jmh.util.ListStatistics;
  *
  * {@code --quick} runs one fork with short iterations, for development only: its errors
  * are meaningless. {@code --include} selects benchmarks by regular expression (for
- * example {@code Breakdown}, which is not in the default suite). {@code --prof} adds a
+ * example {@code Breakdown}, which is not in the default suite, or {@code FanOut}, only the
+ * fan-out pairs of issue 3). {@code --prof} adds a
  * JMH profiler, e.g. {@code stack} or {@code jfr}. {@code --out} also writes the report
  * to a file; {@code --verbose} shows JMH's own output.
  * For anything else, JMH's own command line is in the same jar:
@@ -63,7 +64,16 @@ public final class BenchmarkSuite {
 
 	/** The suite: every benchmark class the issue asks for (not the breakdowns). */
 	private static final String SUITE = "io\\.shardwise\\.benchmarks\\."
-			+ "(JdbcRoutingBenchmark|JpaRoutingBenchmark|RoutedWriteBenchmark|IdGenerationBenchmark|StartupBenchmark)\\.";
+			+ "(JdbcRoutingBenchmark|JpaRoutingBenchmark|RoutedWriteBenchmark|IdGenerationBenchmark|StartupBenchmark"
+			+ "|FanOutQueryBenchmark|FanOutLatencyBenchmark)\\.";
+
+	/**
+	 * Benchmarks that run in one fork per side when the whole suite runs (no
+	 * {@code --include}), to keep the suite under 10 minutes on 2 cores: each fork of
+	 * theirs loads the shards and copies them into the unsharded database first. With
+	 * {@code --include FanOut} they get {@code --forks} forks like any other.
+	 */
+	private static final Pattern ONE_FORK_IN_SUITE = Pattern.compile("\\.FanOut\\w*Benchmark\\.");
 
 	/** The pairs the issue asks for: Shardwise first, its baseline second. */
 	private static final List<Comparison> COMPARISONS = List.of(
@@ -78,7 +88,20 @@ public final class BenchmarkSuite {
 			new Comparison("5. Startup: 4 shards vs 1 database", "StartupBenchmark.shardwiseFourShards",
 					"StartupBenchmark.baselineOneDatabase", Double.NaN),
 			new Comparison("4. Id generation: 2 threads vs 1 thread", "IdGenerationBenchmark.twoThreads",
-					"IdGenerationBenchmark.oneThread", Double.NaN));
+					"IdGenerationBenchmark.oneThread", Double.NaN),
+			new Comparison("6a. Fan-out top-100 by temperature (`queryOrdered` vs `JdbcTemplate`)",
+					"FanOutQueryBenchmark.shardwiseTop100", "FanOutQueryBenchmark.unshardedTop100", 2.0),
+			new Comparison("6b. Page 500 of 20 by id: keyset `Window` vs unsharded `OFFSET 10000`",
+					"FanOutQueryBenchmark.shardwiseKeysetPage500", "FanOutQueryBenchmark.unshardedOffsetPage500",
+					0.5),
+			new Comparison("6b'. Page 500 of 20 by id: Shardwise OFFSET rewrite (`Slice`) vs unsharded",
+					"FanOutQueryBenchmark.shardwiseOffsetPage500", "FanOutQueryBenchmark.unshardedOffsetPage500",
+					Double.NaN),
+			new Comparison("6c. GROUP BY continent, COUNT + AVG (`aggregate` vs `JdbcTemplate`)",
+					"FanOutQueryBenchmark.shardwiseGroupBy", "FanOutQueryBenchmark.unshardedGroupBy", 0.8),
+			new Comparison("6d. 2 ms per statement: 4-shard fan-out vs 1 shard (latency ratio)",
+					"FanOutLatencyBenchmark.shardwiseFourShards", "FanOutLatencyBenchmark.shardwiseOneShard", 1.3,
+					true));
 
 	private BenchmarkSuite() {
 	}
@@ -87,12 +110,12 @@ public final class BenchmarkSuite {
 		List<String> includes = new ArrayList<>();
 		List<String> profilers = new ArrayList<>();
 		Path out = null;
-		boolean quick = false;
+		boolean quickRun = false;
 		boolean verbose = false;
 		int forks = 2;
 		for (int i = 0; i < args.length; i++) {
 			switch (args[i]) {
-				case "--quick" -> quick = true;
+				case "--quick" -> quickRun = true;
 				case "--verbose" -> verbose = true;
 				case "--forks" -> forks = Integer.parseInt(args[++i]);
 				case "--include" -> includes.add(args[++i]);
@@ -105,6 +128,7 @@ public final class BenchmarkSuite {
 				}
 			}
 		}
+		boolean quick = quickRun;
 		if (quick) {
 			forks = 1;
 		}
@@ -112,10 +136,16 @@ public final class BenchmarkSuite {
 		Machine before = Machine.now();
 		Instant start = Instant.now();
 		Map<String, List<RunResult>> results = new LinkedHashMap<>();
-		int runs = forks * benchmarks.stream().mapToInt(List::size).sum();
+		int suiteForks = forks;
+		java.util.function.ToIntFunction<String> forksOf = (benchmark) -> (includes.isEmpty() && !quick
+				&& ONE_FORK_IN_SUITE.matcher(benchmark).find()) ? Math.min(1, suiteForks) : suiteForks;
+		int runs = benchmarks.stream().flatMap(List::stream).mapToInt(forksOf).sum();
 		int run = 0;
 		for (int round = 0; round < forks; round++) {
 			for (String benchmark : inRoundOrder(benchmarks, round)) {
+				if (round >= forksOf.applyAsInt(benchmark)) {
+					continue;
+				}
 				ChainedOptionsBuilder options = new OptionsBuilder().include("^" + Pattern.quote(benchmark) + "$")
 					.forks(1)
 					.addProfiler(GCProfiler.class)
@@ -153,9 +183,12 @@ public final class BenchmarkSuite {
 	 */
 	private static List<List<String>> select(List<String> includes) {
 		List<String> patterns = includes.isEmpty() ? List.of(SUITE) : includes;
+		// The OFFSET rewrite (about 20 ops/s) only illustrates 6b; it runs with --include FanOut.
+		List<String> excludes = includes.isEmpty() ? List.of("FanOutQueryBenchmark\\.shardwiseOffsetPage500")
+				: List.of();
 		List<String> selected = new ArrayList<>();
 		for (BenchmarkListEntry entry : BenchmarkList.defaultList()
-			.find(OutputFormatFactory.createFormatInstance(System.out, VerboseMode.SILENT), patterns, List.of())) {
+			.find(OutputFormatFactory.createFormatInstance(System.out, VerboseMode.SILENT), patterns, excludes)) {
 			if (!selected.contains(entry.getUsername())) {
 				selected.add(entry.getUsername());
 			}
@@ -212,9 +245,10 @@ public final class BenchmarkSuite {
 				System.getProperty("java.vm.vendor"));
 		out.printf("Machine: %d cores, %s; load average (1 / 5 / 15 min) %s before, %s after%n%n", before.cores,
 				before.cpu, before.load, after.load);
-		out.printf("%d fork(s) per benchmark, the two sides of each pair run alternately. Speed ratio = Shardwise "
+		out.printf("%d fork(s) per benchmark (the fan-out pairs: 1 in a whole-suite run), the two sides of each pair run alternately. Speed ratio = Shardwise "
 				+ "throughput / baseline throughput (for startup: baseline time / Shardwise time); 1.00 means as "
-				+ "fast as the baseline. Errors are 99.9%% confidence half-widths over all measured iterations; a "
+				+ "fast as the baseline; rows marked \"latency ratio\" are Shardwise time / reference time, "
+				+ "lower is better. Errors are 99.9%% confidence half-widths over all measured iterations; a "
 				+ "ratio's error combines both sides' relative errors.%n%n", forks);
 		out.println("| Benchmark | Shardwise | Baseline | Speed ratio | Target | Met | Alloc B/op Shardwise | "
 				+ "Alloc B/op baseline | Extra B/op |");
@@ -226,12 +260,14 @@ public final class BenchmarkSuite {
 				continue;
 			}
 			boolean timed = s.unit.contains("/op");
-			double ratio = timed ? r.mean / s.mean : s.mean / r.mean;
+			double ratio = (timed != comparison.latency) ? r.mean / s.mean : s.mean / r.mean;
 			double ratioError = ratio * Math.hypot(s.relativeError(), r.relativeError());
 			out.printf("| %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", comparison.label, score(s), score(r),
 					withError(ratio, ratioError, "%.3f"), Double.isNaN(comparison.target) ? "—"
-							: String.format(Locale.ROOT, "≥ %.2f", comparison.target),
-					verdict(ratio, ratioError, comparison.target), number(s.allocation), number(r.allocation),
+							: String.format(Locale.ROOT, "%s %.2f", comparison.latency ? "≤" : "≥", comparison.target),
+					comparison.latency ? verdict(-ratio, ratioError, -comparison.target)
+							: verdict(ratio, ratioError, comparison.target),
+					number(s.allocation), number(r.allocation),
 					number(s.allocation - r.allocation));
 		}
 		out.println();
@@ -275,7 +311,17 @@ public final class BenchmarkSuite {
 		return "**no**";
 	}
 
-	private record Comparison(String label, String subject, String reference, double target) {
+	/**
+	 * A pair: Shardwise first, its reference second.
+	 * @param latency whether the ratio is subject time / reference time and the target
+	 * an upper bound (otherwise a speed ratio with a lower bound)
+	 */
+	private record Comparison(String label, String subject, String reference, double target, boolean latency) {
+
+		Comparison(String label, String subject, String reference, double target) {
+			this(label, subject, reference, target, false);
+		}
+
 	}
 
 	/**
