@@ -65,7 +65,7 @@ public class FanOutLatencyBenchmark {
 		public void start(ShardedWeather weather) {
 			for (Shard shard : weather.shards().all()) {
 				new JdbcTemplate(shard.dataSource())
-					.execute("create alias if not exists sleep_ms for 'java.lang.Thread.sleep'");
+					.execute("create alias if not exists sleep_ms for 'java.lang.Thread.sleep(long)'");
 			}
 			this.sharded = weather.context().getBean(ShardedJdbcTemplate.class);
 			this.id = weather.focusKeys().ids()[0];

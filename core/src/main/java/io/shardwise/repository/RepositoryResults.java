@@ -67,8 +67,8 @@ final class RepositoryResults {
 		if (method.pageableIndex() >= 0 && args[method.pageableIndex()] != null) {
 			sort = sort.and(((Pageable) args[method.pageableIndex()]).getSort());
 		}
-		boolean paged = method.shape() == RepositoryMethod.Shape.PAGE || method.shape() == RepositoryMethod.Shape.SLICE
-				|| method.shape() == RepositoryMethod.Shape.WINDOW;
+		boolean paged = method.pageableIndex() >= 0 || method.shape() == RepositoryMethod.Shape.PAGE
+				|| method.shape() == RepositoryMethod.Shape.SLICE || method.shape() == RepositoryMethod.Shape.WINDOW;
 		if (!sort.isSorted() && !paged) {
 			return null;
 		}
@@ -181,6 +181,11 @@ final class RepositoryResults {
 
 	private static List<Object> mergeLists(RepositoryMethod method, Object[] args, List<List<Object>> lists,
 			Comparator<Object> order) {
+		Pageable pageable = pageable(method, args);
+		if (pageable.isPaged()) {
+			// Each shard returned its first offset + size rows: cut the page out of the merge.
+			return new ArrayList<>(window(pageable, lists, order));
+		}
 		int limit = limit(method, args);
 		if (order != null) {
 			return SortedMerge.merge(lists, order, limit);

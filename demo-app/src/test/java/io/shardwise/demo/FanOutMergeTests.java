@@ -119,6 +119,17 @@ abstract class FanOutMergeTests {
 	}
 
 	@Test
+	void listWithPageableIsThatPageOfTheMergedOrder() {
+		assertThat(this.queries.findByCityStartingWith("T-", PageRequest.of(0, 2, Sort.by("city"))))
+			.extracting(WeatherLocation::getCity)
+			.containsExactly("T-Other", "T-Solo");
+		assertThat(this.queries.findByCityStartingWith("T-", PageRequest.of(1, 3, Sort.by("city"))))
+			.extracting(WeatherLocation::getCity)
+			.containsExactly("T-Twin");
+		assertThat(this.queries.findByCityStartingWith("T-", PageRequest.of(2, 2))).isEmpty();
+	}
+
+	@Test
 	void unmergeableResultsAreRefusedBeforeAnyShardRuns() throws Exception {
 		assertThatExceptionOfType(ShardRoutingException.class).isThrownBy(() -> this.queries.maxId())
 			.withMessageContaining("maxId");

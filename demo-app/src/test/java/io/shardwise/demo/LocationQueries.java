@@ -26,6 +26,8 @@ interface LocationQueries extends Repository<WeatherLocation, Long> {
 
 	Set<WeatherLocation> findByCityStartingWith(String prefix);
 
+	List<WeatherLocation> findByCityStartingWith(String prefix, Pageable pageable);
+
 	@Transactional
 	long deleteByCityStartingWith(String prefix);
 
