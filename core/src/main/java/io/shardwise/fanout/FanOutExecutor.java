@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
@@ -267,7 +268,23 @@ public final class FanOutExecutor implements AutoCloseable {
 	 * @return the started thread
 	 */
 	public Thread startThread(String name, Runnable task) {
-		Thread thread = (this.virtualThreads != null) ? this.virtualThreads.newThread(task) : new Thread(task);
+		// Like fan-out workers, the thread carries the caller's context (trace, MDC).
+		Callable<Void> observed = this.observer.onWorker(() -> {
+			task.run();
+			return null;
+		});
+		Runnable body = () -> {
+			try {
+				observed.call();
+			}
+			catch (RuntimeException | Error ex) {
+				throw ex;
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException(ex);
+			}
+		};
+		Thread thread = (this.virtualThreads != null) ? this.virtualThreads.newThread(body) : new Thread(body);
 		thread.setName(name);
 		thread.setDaemon(true);
 		thread.start();

@@ -1,6 +1,8 @@
-package io.shardwise.autoconfigure;
+package io.shardwise.autoconfigure.actuate;
 
 import java.util.Locale;
+
+import io.shardwise.autoconfigure.JdbcUrls;
 
 import org.springframework.boot.actuate.endpoint.SanitizableData;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
@@ -14,11 +16,7 @@ import org.springframework.context.annotation.Bean;
  * {@code /actuator/configprops}) even where values are shown
  * ({@code management.endpoint.env.show-values=always}): every
  * {@code shardwise.*password} property is masked and every {@code shardwise.*url} has
- * the credentials a JDBC URL may carry masked.
- *
- * <p>The health endpoint needs nothing from Shardwise: Spring Boot finds the
- * {@link io.shardwise.routing.ShardRoutingDataSource} behind the application's DataSource
- * and reports one {@code db} component per shard.
+ * the credentials a JDBC URL may carry masked. Per-shard health and the {@code shards} endpoint mask credentials themselves.
  */
 @AutoConfiguration
 @ConditionalOnClass(SanitizingFunction.class)
