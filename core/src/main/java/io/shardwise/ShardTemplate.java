@@ -10,7 +10,10 @@ import java.util.function.Function;
 import io.shardwise.fanout.FanOutExecutor;
 import io.shardwise.routing.Shard;
 import io.shardwise.observation.ShardCallKind;
+import io.shardwise.routing.ShardContext;
 import io.shardwise.routing.ShardRouter;
+import io.shardwise.routing.ShardRoutingException;
+import org.springframework.util.Assert;
 
 /**
  * Runs code on chosen shards, for everything that {@code @ShardKey} does not cover:
@@ -24,7 +27,13 @@ import io.shardwise.routing.ShardRouter;
  *
  * Callbacks on several shards run in parallel, each on its own thread and so in its
  * own transaction, under the configured fan-out deadline and failure policy: with the
- * partial policy, failed shards are missing from the returned map.
+ * partial policy, failed shards are missing from the returned map. Inside a transaction
+ * they run one after the other on the caller's thread, in its unit of work.
+ *
+ * <p>The shard of a callback is <em>pinned</em>: the application chose it, so it wins.
+ * A lookup by id inside it searches only that shard, and a keyed call (or a save) whose
+ * key maps to another shard is refused with a {@link ShardRoutingException} rather than
+ * silently run elsewhere.
  */
 public class ShardTemplate {
 
@@ -95,16 +104,40 @@ public class ShardTemplate {
 		return onShards(this.router.shards().all(), callback);
 	}
 
+	/**
+	 * Return the shard an entity belongs to: the shard whose EntityManager manages it in
+	 * the current transaction, else the shard it was loaded from or saved to, else the
+	 * shard its {@code @ShardKey} or Shardwise id names. This answers for entities without
+	 * Shardwise ids too, such as child rows with per-database identity ids (where id 1
+	 * exists on several shards), and never initializes a lazy proxy.
+	 * @param entity an entity or a proxy of one
+	 * @return the shard id
+	 * @throws ShardRoutingException if Shardwise cannot tell
+	 */
+	public String shardOf(Object entity) {
+		Assert.notNull(entity, "entity must not be null");
+		Shard shard = this.router.shardOf(entity);
+		if (shard == null) {
+			throw new ShardRoutingException("Shardwise does not know the shard of this "
+					+ entity.getClass().getSimpleName() + ": it has no @ShardKey or Shardwise id, and it was not "
+					+ "loaded or saved through a Shardwise repository");
+		}
+		return shard.id();
+	}
+
 	private <T> Map<String, T> onShards(List<Shard> shards, Function<String, T> callback) {
 		Map<String, T> byShard = new LinkedHashMap<>();
-		this.fanOut.execute(ShardCallKind.FAN_OUT, OPERATION, shards, (shard) -> callback.apply(shard.id()))
+		this.fanOut
+			.execute(ShardCallKind.FAN_OUT, OPERATION, shards,
+					(shard) -> ShardContext.callPinned(shard, () -> callback.apply(shard.id())))
 			.forEach((shard, result) -> byShard.put(shard.id(), result));
 		return byShard;
 	}
 
 	private <T> T call(Shard shard, Function<String, T> callback) {
 		try {
-			return this.fanOut.run(ShardCallKind.ROUTED, OPERATION, shard, () -> callback.apply(shard.id()));
+			return this.fanOut.run(ShardCallKind.ROUTED, OPERATION, shard,
+					() -> ShardContext.callPinned(shard, () -> callback.apply(shard.id())));
 		}
 		catch (RuntimeException | Error ex) {
 			throw ex;

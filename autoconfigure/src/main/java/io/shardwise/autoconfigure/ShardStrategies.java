@@ -23,7 +23,8 @@ final class ShardStrategies {
 	private ShardStrategies() {
 	}
 
-	static ShardRouter router(ShardwiseProperties properties, Shards shards, Map<String, ShardStrategy> beans) {
+	static ShardRouter router(ShardwiseProperties properties, Shards shards, Map<String, ShardStrategy> beans,
+			java.time.Instant idsValidFrom) {
 		Map<String, ShardStrategy> strategies = new LinkedHashMap<>(beans);
 		properties.getStrategies().forEach((name, strategy) -> {
 			if (beans.containsKey(name)) {
@@ -40,7 +41,7 @@ final class ShardStrategies {
 			throw new InvalidConfigurationPropertyValueException("shardwise.default-strategy", defaultStrategy,
 					"No such strategy; declared strategies are " + strategies.keySet());
 		}
-		return new ShardRouter(shards, strategies, defaultStrategy);
+		return new ShardRouter(shards, strategies, defaultStrategy, idsValidFrom);
 	}
 
 	private static ShardStrategy create(String name, ShardwiseProperties.Strategy strategy, Shards shards) {

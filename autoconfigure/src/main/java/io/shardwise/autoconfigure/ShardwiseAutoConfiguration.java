@@ -60,8 +60,10 @@ public class ShardwiseAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	public ShardRouter shardRouter(ShardwiseProperties properties, Shards shards, ListableBeanFactory beanFactory) {
-		return ShardStrategies.router(properties, shards, beanFactory.getBeansOfType(ShardStrategy.class));
+	public ShardRouter shardRouter(ShardwiseProperties properties, ShardwiseIdProperties idProperties, Shards shards,
+			ListableBeanFactory beanFactory) {
+		return ShardStrategies.router(properties, shards, beanFactory.getBeansOfType(ShardStrategy.class),
+				idProperties.getValidFrom());
 	}
 
 	@Bean

@@ -4,7 +4,15 @@ import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
 import io.shardwise.routing.Shards;
+import io.shardwise.unitofwork.ShardSessionListeners;
+import org.hibernate.integrator.spi.Integrator;
+import org.hibernate.jpa.boot.spi.IntegratorProvider;
+import org.hibernate.jpa.boot.spi.JpaSettings;
 import org.hibernate.cfg.JdbcSettings;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -14,9 +22,11 @@ import org.springframework.boot.hibernate.autoconfigure.HibernatePropertiesCusto
 import org.springframework.context.annotation.Bean;
 
 /**
- * Lets Hibernate start on the routing DataSource. Hibernate reads JDBC metadata at boot,
- * when no shard is selected; instead it is told the database product and version of
- * the first shard (all shards run the same kind of database).
+ * Lets Hibernate start on the routing DataSource, and joins it to the unit of work.
+ * Hibernate reads JDBC metadata at boot, when no shard is selected; instead it is told
+ * the database product and version of the first shard (all shards run the same kind of
+ * database). {@link ShardSessionListeners} tell the transaction's unit of work which
+ * shard a flush writes to, and remember which shard entities were loaded from.
  */
 @AutoConfiguration(after = ShardwiseAutoConfiguration.class,
 		beforeName = "org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration")
@@ -28,6 +38,7 @@ public class ShardwiseHibernateAutoConfiguration {
 	public HibernatePropertiesCustomizer shardwiseHibernatePropertiesCustomizer(Shards shards) {
 		return (properties) -> {
 			properties.put(JdbcSettings.ALLOW_METADATA_ON_BOOT, "false");
+			addIntegrator(properties, new ShardSessionListeners());
 			if (properties.containsKey(JdbcSettings.DIALECT)) {
 				return;
 			}
@@ -46,6 +57,25 @@ public class ShardwiseHibernateAutoConfiguration {
 						+ "' to configure Hibernate; set spring.jpa.database-platform to start without it", ex);
 			}
 		};
+	}
+
+	/**
+	 * Add Shardwise's Hibernate listeners (the unit of work's write guard and load
+	 * tracking), keeping any integrators the application registered the same way.
+	 */
+	private static void addIntegrator(Map<String, Object> properties, Integrator integrator) {
+		Object existing = properties.get(JpaSettings.INTEGRATOR_PROVIDER);
+		List<Integrator> integrators = new ArrayList<>();
+		if (existing instanceof IntegratorProvider provider) {
+			integrators.addAll(provider.getIntegrators());
+		}
+		else if (existing != null) {
+			throw new IllegalStateException(JpaSettings.INTEGRATOR_PROVIDER + " must be an IntegratorProvider instance "
+					+ "for Shardwise to add its listeners, but is " + existing);
+		}
+		integrators.add(integrator);
+		List<Integrator> all = List.copyOf(integrators);
+		properties.put(JpaSettings.INTEGRATOR_PROVIDER, (IntegratorProvider) () -> all);
 	}
 
 }

@@ -13,6 +13,7 @@ import io.shardwise.annotation.ShardKey;
 import io.shardwise.fanout.FanOutExecutor;
 import io.shardwise.observation.ShardCallKind;
 import io.shardwise.routing.Shard;
+import io.shardwise.routing.ShardContext;
 import io.shardwise.routing.ShardRouter;
 import io.shardwise.routing.ShardRoutingException;
 import org.aopalliance.intercept.MethodInterceptor;
@@ -20,6 +21,7 @@ import org.aopalliance.intercept.MethodInvocation;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.core.MethodClassKey;
 import org.springframework.core.MethodParameter;
+import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.AnnotatedMethod;
 
 /**
@@ -55,11 +57,14 @@ public class ShardKeyMethodInterceptor implements MethodInterceptor {
 	public void validate() {
 		this.keyParameters.forEach((method, key) -> {
 			if (key != KeyParameter.NONE) {
-				try {
-					this.router.get().resolveStrategy(key.strategy());
-				}
-				catch (ShardRoutingException ex) {
-					throw new ShardRoutingException("@ShardKey on " + key.method() + ": " + ex.getMessage(), ex);
+				ShardRouter router = this.router.get();
+				if (!router.validateKeyType(key.type(), key.elementType(), key.method())) {
+					try {
+						router.resolveStrategy(key.strategy());
+					}
+					catch (ShardRoutingException ex) {
+						throw new ShardRoutingException("@ShardKey on " + key.method() + ": " + ex.getMessage(), ex);
+					}
 				}
 			}
 		});
@@ -78,6 +83,17 @@ public class ShardKeyMethodInterceptor implements MethodInterceptor {
 	}
 
 	private Shard shardOf(KeyParameter key, Object value) {
+		Shard shard = shardOfValue(key, value);
+		Shard pinned = ShardContext.pinnedShard();
+		if (pinned != null && !pinned.equals(shard)) {
+			throw new ShardRoutingException(key.method() + " is keyed to shard '" + shard.id() + "' (key [" + value
+					+ "]) but runs inside ShardTemplate on shard '" + pinned.id()
+					+ "'; an explicit shard wins and a keyed call may not leave it");
+		}
+		return shard;
+	}
+
+	private Shard shardOfValue(KeyParameter key, Object value) {
 		ShardRouter router = this.router.get();
 		if (!ShardRouter.isMultiValued(value)) {
 			return router.shardFor(key.strategy(), value);
@@ -126,16 +142,18 @@ public class ShardKeyMethodInterceptor implements MethodInterceptor {
 		for (MethodParameter parameter : annotated.getMethodParameters()) {
 			ShardKey shardKey = parameter.getParameterAnnotation(ShardKey.class);
 			if (shardKey != null) {
+				ResolvableType type = ResolvableType.forMethodParameter(parameter);
 				return new KeyParameter(parameter.getParameterIndex(), shardKey.strategy(),
-						method.getDeclaringClass().getSimpleName() + "." + method.getName());
+						method.getDeclaringClass().getSimpleName() + "." + method.getName(), type.resolve(Object.class),
+						type.asCollection().resolveGeneric(0));
 			}
 		}
 		return KeyParameter.NONE;
 	}
 
-	record KeyParameter(int index, String strategy, String method) {
+	record KeyParameter(int index, String strategy, String method, Class<?> type, Class<?> elementType) {
 
-		static final KeyParameter NONE = new KeyParameter(-1, null, null);
+		static final KeyParameter NONE = new KeyParameter(-1, null, null, null, null);
 
 	}
 

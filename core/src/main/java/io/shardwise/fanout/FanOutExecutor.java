@@ -23,10 +23,12 @@ import io.shardwise.observation.ShardCallKind;
 import io.shardwise.observation.ShardCallObserver;
 import io.shardwise.routing.Shard;
 import io.shardwise.routing.ShardContext;
+import io.shardwise.unitofwork.ShardUnitOfWork;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.dao.IncorrectResultSizeDataAccessException;
 import org.springframework.dao.InvalidDataAccessApiUsageException;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.util.Assert;
 
 /**
@@ -105,8 +107,11 @@ public final class FanOutExecutor implements AutoCloseable {
 	 */
 	public <T> Map<Shard, T> execute(ShardCallKind kind, String operation, List<Shard> shards, ShardCall<T> call) {
 		return this.observer.observeFanOut(kind, operation, shards, () -> {
-			// On the caller's thread only when that cannot miss a deadline.
-			if (shards.isEmpty() || Boolean.TRUE.equals(WORKER.get()) || (shards.size() == 1 && this.timeout == null)) {
+			// On the caller's thread only when that cannot miss a deadline, or inside a
+			// transaction: its unit of work (one EntityManager and connection per shard) is
+			// bound to this thread, and entities read through it stay managed.
+			if (shards.isEmpty() || Boolean.TRUE.equals(WORKER.get()) || (shards.size() == 1 && this.timeout == null)
+					|| TransactionSynchronizationManager.isActualTransactionActive()) {
 				return executeSequentially(kind, operation, shards, call);
 			}
 			return executeInParallel(kind, operation, shards, call);
@@ -125,7 +130,7 @@ public final class FanOutExecutor implements AutoCloseable {
 	 */
 	public <T> T run(ShardCallKind kind, String operation, Shard shard, ShardContext.Action<T> action)
 			throws Throwable {
-		return this.observer.observeShardCall(kind, operation, shard, () -> ShardContext.callOn(shard, action));
+		return this.observer.observeShardCall(kind, operation, shard, () -> ShardUnitOfWork.callOn(shard, action));
 	}
 
 	private <T> Map<Shard, T> executeInParallel(ShardCallKind kind, String operation, List<Shard> shards,
@@ -212,7 +217,17 @@ public final class FanOutExecutor implements AutoCloseable {
 			ShardCall<T> call) {
 		Map<Shard, T> results = new LinkedHashMap<>();
 		Map<String, Throwable> failures = new LinkedHashMap<>();
+		long start = System.nanoTime();
 		for (Shard shard : shards) {
+			if (this.timeout != null && shards.size() > 1 && System.nanoTime() - start > this.timeout.toNanos()) {
+				// One after the other, the deadline can only stop the shards not yet started.
+				failures.put(shard.id(), new TimeoutException(
+						"Not started within the fan-out deadline of " + this.timeout.toMillis() + " ms"));
+				if (this.failurePolicy == FailurePolicy.FAIL) {
+					break;
+				}
+				continue;
+			}
 			try {
 				results.put(shard, run(kind, operation, shard, () -> call.call(shard)));
 			}

@@ -25,6 +25,13 @@ public final class ShardIds {
 	/** Start of the id clock. */
 	public static final long EPOCH_MILLIS = Instant.parse("2025-01-01T00:00:00Z").toEpochMilli();
 
+	/**
+	 * Default start of the ids Shardwise trusts: a value whose timestamp lies before it is
+	 * taken for a foreign id (a legacy sequence value, an imported key) and looked up on
+	 * every shard. Every value below about 1.3 &times; 10<sup>17</sup> falls before it.
+	 */
+	public static final Instant DEFAULT_VALID_FROM = Instant.parse("2026-01-01T00:00:00Z");
+
 	/** Maximum number of shards an id can name. */
 	public static final int MAX_SHARDS = 1 << 8;
 
@@ -86,16 +93,30 @@ public final class ShardIds {
 
 	/**
 	 * Return the shard index encoded in an id, or -1 if the value cannot be an id this
-	 * class generated (not positive, or its timestamp lies in the future).
+	 * class generated since {@link #DEFAULT_VALID_FROM}.
 	 * @param id a candidate id
 	 * @return the shard index, or -1
 	 */
 	public static int shardIndexOf(long id) {
+		return shardIndexOf(id, DEFAULT_VALID_FROM.toEpochMilli());
+	}
+
+	/**
+	 * Return the shard index encoded in an id, or -1 if the value cannot be an id this
+	 * class generated since a point in time: it is not positive, or its timestamp lies
+	 * before that point or in the future. Such values are foreign ids (legacy or imported
+	 * keys), which may live on any shard.
+	 * @param id a candidate id
+	 * @param validFromEpochMillis when the application began to generate ids
+	 * @return the shard index, or -1
+	 */
+	public static int shardIndexOf(long id, long validFromEpochMillis) {
 		if (id <= 0) {
 			return -1;
 		}
 		long millis = id >>> TIME_SHIFT;
-		if (millis == 0 || millis > System.currentTimeMillis() - EPOCH_MILLIS + MAX_LEAD_MILLIS) {
+		if (millis == 0 || millis < validFromEpochMillis - EPOCH_MILLIS
+				|| millis > System.currentTimeMillis() - EPOCH_MILLIS + MAX_LEAD_MILLIS) {
 			return -1;
 		}
 		return (int) ((id >>> SHARD_SHIFT) & (MAX_SHARDS - 1));

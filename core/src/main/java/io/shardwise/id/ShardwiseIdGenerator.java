@@ -21,7 +21,9 @@ public class ShardwiseIdGenerator implements BeforeExecutionGenerator {
 	@Override
 	public Object generate(SharedSessionContractImplementor session, Object owner, Object currentValue,
 			EventType eventType) {
-		Shard shard = ShardContext.effectiveShard();
+		// The session's shard: a cascade flushed at commit may belong to another shard than
+		// the one selected then.
+		Shard shard = ShardContext.shardOfSession(session);
 		if (shard == null) {
 			throw new ShardRoutingException("No shard selected while generating the id of " + owner.getClass().getName()
 					+ ": save it through a repository (routed by its @ShardKey) or inside ShardTemplate");

@@ -40,10 +40,12 @@ import org.springframework.data.util.Streamable;
  * @param scrollIndex the position of a {@link ScrollPosition} argument, or -1
  * @param unmergeable why results of several shards cannot be merged, or {@code null}
  * @param allowFanOut whether {@link AllowFanOut} allows a scatter
+ * @param writes whether the method writes ({@code save...}, {@code delete...},
+ * {@code remove...}, {@code @Modifying})
  */
 record RepositoryMethod(Method method, Kind kind, int keyIndex, String strategy, Shape shape, Sort derivedSort,
 		int maxResults, int sortIndex, int pageableIndex, int limitIndex, int scrollIndex, String unmergeable,
-		boolean allowFanOut) {
+		boolean allowFanOut, boolean writes) {
 
 	private static final Set<String> ENTITY_METHODS = Set.of("save", "saveAndFlush", "delete");
 
@@ -63,7 +65,7 @@ record RepositoryMethod(Method method, Kind kind, int keyIndex, String strategy,
 
 	static RepositoryMethod passThrough(Method method) {
 		return new RepositoryMethod(method, Kind.PASS, -1, null, Shape.OTHER, Sort.unsorted(), -1, -1, -1, -1, -1,
-				null, false);
+				null, false, false);
 	}
 
 	/**
@@ -114,8 +116,11 @@ record RepositoryMethod(Method method, Kind kind, int keyIndex, String strategy,
 		boolean allowFanOut = AnnotatedElementUtils.hasAnnotation(method, AllowFanOut.class)
 				|| AnnotatedElementUtils.hasAnnotation(method.getDeclaringClass(), AllowFanOut.class);
 		Kind kind = kind(method, keyIndex, scrollIndex);
+		String name = method.getName();
+		boolean writes = name.startsWith("save") || name.startsWith("delete") || name.startsWith("remove")
+				|| annotation(method, MODIFYING) != null;
 		return new RepositoryMethod(method, kind, keyIndex, strategy, shape, derivedSort, maxResults, sortIndex,
-				pageableIndex, limitIndex, scrollIndex, unmergeable, allowFanOut);
+				pageableIndex, limitIndex, scrollIndex, unmergeable, allowFanOut, writes);
 	}
 
 	private static Kind kind(Method method, int keyIndex, int scrollIndex) {

@@ -18,16 +18,20 @@ import io.shardwise.annotation.ShardKey;
 import io.shardwise.fanout.FanOutExecutor;
 import io.shardwise.id.ShardwiseId;
 import io.shardwise.observation.ShardCallKind;
+import io.shardwise.routing.EntityShards;
 import io.shardwise.routing.Shard;
 import io.shardwise.routing.ShardContext;
 import io.shardwise.routing.ShardRouter;
 import io.shardwise.routing.ShardRoutingException;
+import io.shardwise.unitofwork.ShardUnitOfWork;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.springframework.aop.ProxyMethodInvocation;
+import org.springframework.core.ResolvableType;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.repository.core.RepositoryMetadata;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.util.ReflectionUtils;
 
 /**
@@ -96,11 +100,17 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 			if (!method.isDefault() && !java.lang.reflect.Modifier.isStatic(method.getModifiers())) {
 				RepositoryMethod plan = RepositoryMethod.of(method, this.domainType);
 				if (plan.kind() == RepositoryMethod.Kind.KEY) {
-					try {
-						router.resolveStrategy(plan.strategy());
-					}
-					catch (ShardRoutingException ex) {
-						throw new ShardRoutingException("@ShardKey on " + plan.describe() + ": " + ex.getMessage(), ex);
+					ResolvableType keyType = ResolvableType.forMethodParameter(method, plan.keyIndex());
+					boolean entityKey = router.validateKeyType(keyType.resolve(Object.class),
+							keyType.asCollection().resolveGeneric(0), plan.describe());
+					if (!entityKey) {
+						try {
+							router.resolveStrategy(plan.strategy());
+						}
+						catch (ShardRoutingException ex) {
+							throw new ShardRoutingException("@ShardKey on " + plan.describe() + ": " + ex.getMessage(),
+									ex);
+						}
 					}
 				}
 				this.methods.put(method, plan);
@@ -129,12 +139,13 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 
 	private Object routeByKey(MethodInvocation invocation, RepositoryMethod plan, Object key) throws Throwable {
 		if (!ShardRouter.isMultiValued(key)) {
-			return runOn(this.router.shardFor(plan.strategy(), key), plan, invocation);
+			return runOn(checkPinned(this.router.shardFor(plan.strategy(), key), plan, key), plan, invocation);
 		}
 		Map<Shard, List<Object>> byShard = this.router.groupByShard(plan.strategy(), key);
 		if (byShard.isEmpty()) {
 			return RepositoryResults.empty(plan, invocation.getArguments());
 		}
+		byShard.forEach((shard, values) -> checkPinned(shard, plan, values));
 		if (byShard.size() == 1) {
 			return runOn(byShard.keySet().iterator().next(), plan, invocation);
 		}
@@ -148,11 +159,44 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 	}
 
 	private Object routeEntity(MethodInvocation invocation, RepositoryMethod plan, Object entity) throws Throwable {
-		Shard shard = (entity != null) ? this.router.shardOf(entity) : null;
+		Shard shard = (entity != null) ? shardOfEntity(entity, plan) : null;
 		if (shard == null) {
 			return proceedOnSelectedShard(invocation, entity);
 		}
-		return runOn(shard, plan, invocation);
+		Object result = runOn(shard, plan, invocation);
+		EntityShards.remember(entity, shard);
+		EntityShards.remember(result, shard);
+		return result;
+	}
+
+	/**
+	 * Return the shard an entity is written to, refusing one whose key maps elsewhere
+	 * than the pinned shard or than the shard whose EntityManager manages it (a changed
+	 * key would leave the row on its old shard).
+	 */
+	private Shard shardOfEntity(Object entity, RepositoryMethod plan) {
+		Shard shard = this.router.shardOf(entity);
+		if (shard == null) {
+			return null;
+		}
+		ShardUnitOfWork unitOfWork = ShardUnitOfWork.current();
+		Shard managed = (unitOfWork != null) ? unitOfWork.shardOf(entity) : null;
+		if (managed != null && !managed.equals(shard)) {
+			throw new ShardRoutingException(plan.describe() + " was given a " + entity.getClass().getSimpleName()
+					+ " loaded from shard '" + managed.id() + "' whose @ShardKey now maps to shard '" + shard.id()
+					+ "'; Shardwise does not move rows: delete it and save a copy in separate transactions");
+		}
+		return checkPinned(shard, plan, entity);
+	}
+
+	private static Shard checkPinned(Shard shard, RepositoryMethod plan, Object key) {
+		Shard pinned = ShardContext.pinnedShard();
+		if (pinned != null && !pinned.equals(shard)) {
+			throw new ShardRoutingException(plan.describe() + " is keyed to shard '" + shard.id() + "' (key ["
+					+ key + "]) but runs inside ShardTemplate on shard '" + pinned.id()
+					+ "'; an explicit shard wins and a keyed call may not leave it");
+		}
+		return shard;
 	}
 
 	private Object routeEntities(MethodInvocation invocation, RepositoryMethod plan, Object entities)
@@ -163,7 +207,7 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 		Map<Shard, List<Integer>> positions = new LinkedHashMap<>();
 		List<Object> all = new ArrayList<>();
 		for (Object entity : iterable) {
-			Shard shard = (entity != null) ? this.router.shardOf(entity) : null;
+			Shard shard = (entity != null) ? shardOfEntity(entity, plan) : null;
 			if (shard == null) {
 				return proceedOnSelectedShard(invocation, entity);
 			}
@@ -183,6 +227,7 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 			List<Object> entitiesOfShard = group.getValue().stream().map(all::get).toList();
 			MethodInvocation call = proxyInvocation.invocableClone(new Object[] { new ArrayList<>(entitiesOfShard) });
 			Object result = runOn(group.getKey(), plan, call);
+			entitiesOfShard.forEach((entity) -> EntityShards.remember(entity, group.getKey()));
 			if (result instanceof List<?> saved) {
 				returnsList = true;
 				for (int i = 0; i < saved.size(); i++) {
@@ -194,22 +239,35 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 	}
 
 	private Object routeById(MethodInvocation invocation, RepositoryMethod plan, Object id) throws Throwable {
-		Shard shard = this.shardwiseIds ? this.router.shardOfId(id) : null;
+		// An explicit shard wins: look there only.
+		Shard shard = ShardContext.pinnedShard();
+		if (shard == null && this.shardwiseIds) {
+			shard = this.router.shardOfId(id);
+		}
+		boolean reference = plan.method().getName().startsWith("get");
+		if (shard == null && (id == null || (reference && ShardContext.currentShard() != null))) {
+			shard = ShardContext.currentShard();
+			if (shard == null) {
+				return invocation.proceed();
+			}
+		}
 		if (shard != null) {
-			return runOn(shard, plan, invocation);
+			Object result = runOn(shard, plan, invocation);
+			if (reference) {
+				EntityShards.remember(result, shard);
+			}
+			return result;
 		}
-		if (id == null || ShardContext.currentShard() != null) {
-			return invocation.proceed();
+		if (reference) {
+			throw new ShardRoutingException(plan.describe() + "(" + id + ") returns a lazy reference, which needs a "
+					+ "Shardwise id or a selected shard: " + id + " is not a Shardwise id (see shardwise.id.valid-from)");
 		}
-		if (plan.method().getName().startsWith("get")) {
-			throw new ShardRoutingException(plan.describe() + "(" + id
-					+ ") returns a lazy reference, which needs a Shardwise id or a selected shard");
-		}
+		// A foreign id may be on any shard: look on every one, even inside a routed call.
 		return fanOut(invocation, plan, ShardCallKind.ID_LOOKUP, allShards(invocation.getArguments()), true);
 	}
 
 	private Object routeByIds(MethodInvocation invocation, RepositoryMethod plan, Object ids) throws Throwable {
-		if (!(ids instanceof Iterable<?> iterable) || ShardContext.currentShard() != null) {
+		if (!(ids instanceof Iterable<?> iterable) || ShardContext.pinnedShard() != null) {
 			return invocation.proceed();
 		}
 		Map<Shard, List<Object>> byShard = new LinkedHashMap<>();
@@ -237,6 +295,9 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 	}
 
 	private Object runOn(Shard shard, RepositoryMethod plan, MethodInvocation invocation) throws Throwable {
+		if (plan.writes()) {
+			ShardUnitOfWork.beforeWrite(shard, plan.describe());
+		}
 		return this.fanOut.run(ShardCallKind.ROUTED, plan.describe(), shard, invocation::proceed);
 	}
 
@@ -266,11 +327,20 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 		shardArgs.forEach((shard, callArgs) -> calls.put(shard,
 				proxyInvocation.invocableClone(RepositoryResults.shardArguments(plan, callArgs, sort))));
 		if (plan.shape() == RepositoryMethod.Shape.STREAM) {
-			return StreamMerge.open(plan, calls, order, RepositoryResults.limit(plan, args), this.fanOut,
-					this.transactionManager.get());
+			return TransactionSynchronizationManager.isActualTransactionActive()
+					? StreamMerge.openInTransaction(plan, calls, order, RepositoryResults.limit(plan, args), this.fanOut)
+					: StreamMerge.open(plan, calls, order, RepositoryResults.limit(plan, args), this.fanOut,
+							this.transactionManager.get());
 		}
+		// A lookup by id writes only where the row is, which the flush reports itself.
+		boolean declareWrites = plan.writes() && kind != ShardCallKind.ID_LOOKUP;
 		Map<Shard, Object> results = this.fanOut.execute(kind, plan.describe(), List.copyOf(calls.keySet()),
-				(shard) -> calls.get(shard).proceed());
+				(shard) -> {
+					if (declareWrites) {
+						ShardUnitOfWork.beforeWrite(shard, plan.describe());
+					}
+					return calls.get(shard).proceed();
+				});
 		return RepositoryResults.merge(plan, args, new ArrayList<>(results.values()), order, firstHitWins);
 	}
 
@@ -284,11 +354,6 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 				&& !plan.allowFanOut()) {
 			throw new ShardRoutingException(plan.describe() + " has no shard key and would run on every shard, "
 					+ "which shardwise.fan-out.allowed=false forbids; pass a @ShardKey or annotate it @AllowFanOut");
-		}
-		Shard owner = ShardContext.transactionShard();
-		if (owner != null) {
-			throw new ShardRoutingException(plan.describe() + " needs several shards, but runs inside a transaction "
-					+ "bound to shard '" + owner.id() + "'; pass a @ShardKey or call it outside the transaction");
 		}
 	}
 

@@ -55,13 +55,90 @@ final class StreamMerge {
 			}));
 			producers.add(producer);
 		});
-		Iterator<Object> merged = (order != null) ? new OrderedIterator(producers, order) : new ConcatIterator(producers);
-		Iterator<Object> limited = (limit >= 0) ? new LimitIterator(merged, limit) : merged;
-		return StreamSupport.stream(Spliterators.spliteratorUnknownSize(limited, Spliterator.ORDERED), false)
-			.onClose(() -> producers.forEach(Producer::stop));
+		return merged(producers, order, limit);
 	}
 
-	private static final class Producer {
+	/**
+	 * Opens every shard's stream on the calling thread, inside its transaction's unit of
+	 * work (each shard's EntityManager keeps its rows managed), and merges them lazily on
+	 * that thread: no producer threads, since the shards' EntityManagers belong to it.
+	 */
+	static Stream<Object> openInTransaction(RepositoryMethod plan, Map<Shard, MethodInvocation> calls,
+			Comparator<Object> order, int limit, FanOutExecutor executor) {
+		List<OpenStream> streams = new ArrayList<>();
+		try {
+			for (Map.Entry<Shard, MethodInvocation> call : calls.entrySet()) {
+				Stream<?> rows = (Stream<?>) executor.run(ShardCallKind.FAN_OUT, plan.describe(), call.getKey(),
+						call.getValue()::proceed);
+				streams.add(new OpenStream(call.getKey(), rows));
+			}
+		}
+		catch (Throwable ex) {
+			streams.forEach(OpenStream::stop);
+			if (ex instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			throw new IllegalStateException(ex);
+		}
+		return merged(streams, order, limit);
+	}
+
+	private static Stream<Object> merged(List<? extends Source> sources, Comparator<Object> order, int limit) {
+		Iterator<Object> merged = (order != null) ? new OrderedIterator(sources, order) : new ConcatIterator(sources);
+		Iterator<Object> limited = (limit >= 0) ? new LimitIterator(merged, limit) : merged;
+		return StreamSupport.stream(Spliterators.spliteratorUnknownSize(limited, Spliterator.ORDERED), false)
+			.onClose(() -> sources.forEach(Source::stop));
+	}
+
+	/**
+	 * One shard's rows, taken one at a time.
+	 */
+	private interface Source {
+
+		/** Returns the next row, or {@link #END}. */
+		Object take();
+
+		void stop();
+
+	}
+
+	/**
+	 * A shard's stream read on the calling thread.
+	 */
+	private static final class OpenStream implements Source {
+
+		private final Shard shard;
+
+		private final Stream<?> rows;
+
+		private final Iterator<?> iterator;
+
+		OpenStream(Shard shard, Stream<?> rows) {
+			this.shard = shard;
+			this.rows = rows;
+			this.iterator = rows.iterator();
+		}
+
+		@Override
+		public Object take() {
+			try {
+				return this.iterator.hasNext() ? this.iterator.next() : END;
+			}
+			catch (RuntimeException ex) {
+				Map<String, Throwable> failures = new LinkedHashMap<>();
+				failures.put(this.shard.id(), ex);
+				throw new ShardFanOutException("Stream", failures);
+			}
+		}
+
+		@Override
+		public void stop() {
+			this.rows.close();
+		}
+
+	}
+
+	private static final class Producer implements Source {
 
 		private final Shard shard;
 
@@ -116,8 +193,8 @@ final class StreamMerge {
 			}
 		}
 
-		/** Returns the next row, or {@link #END}. */
-		Object take() {
+		@Override
+		public Object take() {
 			Object item;
 			try {
 				item = this.buffer.take();
@@ -134,7 +211,8 @@ final class StreamMerge {
 			return item;
 		}
 
-		void stop() {
+		@Override
+		public void stop() {
 			this.stopped = true;
 			Thread producer = this.thread;
 			if (producer != null) {
@@ -149,13 +227,13 @@ final class StreamMerge {
 
 	private static final class OrderedIterator implements Iterator<Object> {
 
-		private final List<Producer> producers;
+		private final List<? extends Source> producers;
 
 		private final PriorityQueue<Head> heads;
 
 		private boolean started;
 
-		OrderedIterator(List<Producer> producers, Comparator<Object> order) {
+		OrderedIterator(List<? extends Source> producers, Comparator<Object> order) {
 			this.producers = producers;
 			this.heads = new PriorityQueue<>(Math.max(1, producers.size()), (a, b) -> {
 				int result = order.compare(a.row(), b.row());
@@ -198,13 +276,13 @@ final class StreamMerge {
 
 	private static final class ConcatIterator implements Iterator<Object> {
 
-		private final List<Producer> producers;
+		private final List<? extends Source> producers;
 
 		private int current;
 
 		private Object next;
 
-		ConcatIterator(List<Producer> producers) {
+		ConcatIterator(List<? extends Source> producers) {
 			this.producers = producers;
 		}
 

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.shardwise.annotation.ShardKey;
@@ -30,7 +31,11 @@ public class ShardRouter {
 
 	private final String defaultStrategy;
 
+	private final long idsValidFrom;
+
 	private final Map<Class<?>, EntityKey> entityKeys = new ConcurrentHashMap<>();
+
+	private final Map<Class<?>, IdField> shardwiseIds = new ConcurrentHashMap<>();
 
 	/**
 	 * Create a router.
@@ -40,9 +45,24 @@ public class ShardRouter {
 	 * none, or {@code null} if there is no default
 	 */
 	public ShardRouter(Shards shards, Map<String, ShardStrategy> strategies, String defaultStrategy) {
+		this(shards, strategies, defaultStrategy, ShardIds.DEFAULT_VALID_FROM);
+	}
+
+	/**
+	 * Create a router.
+	 * @param shards the shards
+	 * @param strategies the strategies by name
+	 * @param defaultStrategy the name of the strategy used when {@code @ShardKey} names
+	 * none, or {@code null} if there is no default
+	 * @param idsValidFrom when the application began to generate Shardwise ids: a value
+	 * that decodes to an earlier time is a foreign id, looked up on every shard
+	 */
+	public ShardRouter(Shards shards, Map<String, ShardStrategy> strategies, String defaultStrategy,
+			Instant idsValidFrom) {
 		this.shards = shards;
 		this.strategies = Map.copyOf(strategies);
 		this.defaultStrategy = defaultStrategy;
+		this.idsValidFrom = idsValidFrom.toEpochMilli();
 	}
 
 	public Shards shards() {
@@ -85,22 +105,34 @@ public class ShardRouter {
 	}
 
 	/**
-	 * Return the shard of a key.
+	 * Return the shard of a key. An entity (or a proxy of one) given as a key routes by
+	 * that entity's own {@code @ShardKey} or Shardwise id, as {@link #shardOf} does;
+	 * anything else goes through the strategy.
 	 * @param strategy the strategy name, or empty for the default
 	 * @param key the key
 	 * @return the shard
-	 * @throws ShardRoutingException if the key is {@code null} or maps to no configured
+	 * @throws UnknownShardKeyException if the key is {@code null} or maps to no configured
 	 * shard
+	 * @throws ShardRoutingException if an entity key has no shard Shardwise can tell
 	 */
 	public Shard shardFor(String strategy, Object key) {
+		if (key != null && EntityProxies.isEntity(key)) {
+			Shard shard = shardOf(key);
+			if (shard == null) {
+				throw new ShardRoutingException("The " + EntityProxies.entityClass(key).getSimpleName()
+						+ " given as a @ShardKey has no @ShardKey field, no Shardwise id and no shard Shardwise "
+						+ "remembers; pass its key value instead");
+			}
+			return shard;
+		}
 		String name = resolveStrategy(strategy);
 		if (key == null) {
-			throw new ShardRoutingException("Shard key is null (strategy '" + name + "')");
+			throw new UnknownShardKeyException(name, null, "the key is null");
 		}
 		String id = this.strategies.get(name).shardFor(key);
 		if (id == null || !this.shards.contains(id)) {
-			throw new ShardRoutingException("Shard strategy '" + name + "' mapped key [" + key + "] to unknown shard '"
-					+ id + "'; configured shards are " + this.shards.ids());
+			throw new UnknownShardKeyException(name, key,
+					"it maps to unknown shard '" + id + "'; configured shards are " + this.shards.ids());
 		}
 		return this.shards.get(id);
 	}
@@ -150,25 +182,66 @@ public class ShardRouter {
 	}
 
 	/**
-	 * Return the shard an entity belongs to, following a {@code @ShardKey} association to
-	 * its parent, or {@code null} if its class has no {@code @ShardKey} field.
-	 * @param entity the entity
+	 * Return the shard an entity belongs to, or {@code null} if Shardwise cannot tell. It
+	 * never initializes a lazy proxy; in order it asks:
+	 * <ol>
+	 * <li>the entity's {@code @ShardKey}: a value through the strategy, an association
+	 * through the referenced entity (a proxy by its identifier, if that is a Shardwise id,
+	 * or by the persistence context that holds it);
+	 * <li>the transaction's unit of work, for an entity one of its EntityManagers manages;
+	 * <li>where the instance was loaded from or saved to ({@link EntityShards});
+	 * <li>its Shardwise id.
+	 * </ol>
+	 * @param entity the entity, or a proxy of one
 	 * @return the shard or {@code null}
-	 * @throws ShardRoutingException if the key is {@code null} or unknown
+	 * @throws ShardRoutingException if the key is {@code null} or unknown, or is a lazy
+	 * reference whose shard nothing can tell
 	 */
 	public Shard shardOf(Object entity) {
-		EntityKey key = entityKey(entity.getClass());
-		if (key == null) {
-			return null;
+		Class<?> type = EntityProxies.entityClass(entity);
+		EntityKey key = entityKey(type);
+		if (key != null && !EntityProxies.isUninitialized(entity)) {
+			Object value = key.read(entity);
+			if (value == null) {
+				throw new UnknownShardKeyException(key.strategy().isEmpty() ? "(default)" : key.strategy(), null,
+						"@ShardKey " + key.describe() + " is null");
+			}
+			if (!EntityProxies.isEntity(value)) {
+				return shardFor(key.strategy(), value);
+			}
+			Shard parent = EntityProxies.isUninitialized(value) ? known(value) : shardOf(value);
+			if (parent != null) {
+				return parent;
+			}
+			Shard own = known(entity);
+			if (own != null) {
+				return own;
+			}
+			throw new ShardRoutingException("@ShardKey " + key.describe() + " is a lazy reference to "
+					+ EntityProxies.entityClass(value).getSimpleName() + "#" + EntityProxies.identifier(value)
+					+ " whose shard Shardwise cannot tell without loading it: load it inside the transaction "
+					+ "that saves this entity, give it a Shardwise id, or select the shard (ShardTemplate.onShard)");
 		}
-		Object value = key.read(entity);
-		if (value == null) {
-			throw new ShardRoutingException("@ShardKey " + key.describe() + " is null");
+		return known(entity);
+	}
+
+	/**
+	 * Return the shard of an entity from what is known about the instance rather than
+	 * read from it: the persistence context holding it, where it was loaded or saved, its
+	 * Shardwise id.
+	 */
+	private Shard known(Object entity) {
+		ShardedTransaction transaction = (ShardedTransaction) org.springframework.transaction.support.TransactionSynchronizationManager
+			.getResource(ShardedTransaction.class);
+		Shard shard = (transaction != null) ? transaction.shardOf(entity) : null;
+		if (shard == null) {
+			shard = EntityShards.shardOf(entity);
 		}
-		if (entityKey(value.getClass()) != null) {
-			return shardOf(value);
+		if (shard == null) {
+			IdField id = idField(EntityProxies.entityClass(entity));
+			shard = (id != null) ? shardOfId(id.read(entity)) : null;
 		}
-		return shardFor(key.strategy(), value);
+		return shard;
 	}
 
 	/**
@@ -178,6 +251,52 @@ public class ShardRouter {
 	 */
 	public boolean hasShardKey(Class<?> type) {
 		return entityKey(type) != null;
+	}
+
+	/**
+	 * Return whether an entity class has a {@code @ShardwiseId} id.
+	 * @param type an entity class
+	 * @return whether its ids name their shard
+	 */
+	public boolean hasShardwiseId(Class<?> type) {
+		return idField(type) != null;
+	}
+
+	/**
+	 * Check at startup that a {@code @ShardKey} parameter's type can be routed: a value the
+	 * strategies map (text, numbers, enums, UUIDs, dates and times), an entity that routes
+	 * by its own {@code @ShardKey} or Shardwise id, or a collection or array of either.
+	 * @param type the declared parameter type
+	 * @param elementType the element type of a collection parameter, if known
+	 * @param method the method, for the message
+	 * @return whether the key is an entity, which routes by its own key rather than
+	 * through a strategy
+	 * @throws ShardRoutingException if the type cannot be routed
+	 */
+	public boolean validateKeyType(Class<?> type, Class<?> elementType, String method) {
+		Class<?> checked = type.isArray() ? type.getComponentType()
+				: (Collection.class.isAssignableFrom(type) || Iterable.class.isAssignableFrom(type)) ? elementType : type;
+		if (checked == null || checked == Object.class || isKeyValue(checked)) {
+			return false;
+		}
+		if (EntityProxies.isEntityClass(checked)) {
+			if (hasShardKey(checked) || hasShardwiseId(checked)) {
+				return true;
+			}
+			throw new ShardRoutingException("@ShardKey on " + method + ": " + checked.getName()
+					+ " is an entity without a @ShardKey field or a @ShardwiseId id, so Shardwise cannot route by it; "
+					+ "pass its key value instead");
+		}
+		throw new ShardRoutingException("@ShardKey on " + method + ": Shardwise cannot route a parameter of type "
+				+ checked.getName() + "; pass a value the strategy maps (text, a number, an enum, a UUID, a date), "
+				+ "an entity with a @ShardKey, or a collection of them");
+	}
+
+	private static boolean isKeyValue(Class<?> type) {
+		return type.isPrimitive() || CharSequence.class.isAssignableFrom(type) || Number.class.isAssignableFrom(type)
+				|| type.isEnum() || type == Boolean.class || type == Character.class || type == java.util.UUID.class
+				|| java.time.temporal.Temporal.class.isAssignableFrom(type) || java.util.Date.class.isAssignableFrom(type)
+				|| java.time.temporal.TemporalAccessor.class.isAssignableFrom(type);
 	}
 
 	/**
@@ -204,18 +323,59 @@ public class ShardRouter {
 	 * @return the shard or {@code null}
 	 */
 	public Shard shardOfId(Object id) {
-		if (id instanceof Long || id instanceof Integer) {
-			return this.shards.at(ShardIds.shardIndexOf(((Number) id).longValue()));
+		if (id instanceof Long value) {
+			return this.shards.at(ShardIds.shardIndexOf(value, this.idsValidFrom));
 		}
 		return null;
 	}
 
+	/**
+	 * Return when the application began to generate Shardwise ids: values that decode to
+	 * an earlier time are foreign ids.
+	 * @return the start of trusted ids
+	 */
+	public Instant idsValidFrom() {
+		return Instant.ofEpochMilli(this.idsValidFrom);
+	}
+
+	private IdField idField(Class<?> type) {
+		IdField id = this.shardwiseIds.get(type);
+		if (id == null) {
+			id = this.shardwiseIds.computeIfAbsent(type, IdField::find);
+		}
+		return (id != IdField.NONE) ? id : null;
+	}
+
 	private EntityKey entityKey(Class<?> type) {
+		// Callers pass the entity class, never a proxy class.
 		EntityKey key = this.entityKeys.get(type);
 		if (key == null) {
 			key = this.entityKeys.computeIfAbsent(type, EntityKey::find);
 		}
 		return (key != EntityKey.NONE) ? key : null;
+	}
+
+	/**
+	 * The {@code @ShardwiseId} field of an entity class.
+	 */
+	private record IdField(Field field) {
+
+		static final IdField NONE = new IdField(null);
+
+		static IdField find(Class<?> type) {
+			Field found = EntityProxies.findField(type, "io.shardwise.id.ShardwiseId");
+			if (found == null) {
+				return NONE;
+			}
+			ReflectionUtils.makeAccessible(found);
+			return new IdField(found);
+		}
+
+		Object read(Object entity) {
+			return EntityProxies.isProxy(entity) ? EntityProxies.identifier(entity)
+					: ReflectionUtils.getField(this.field, entity);
+		}
+
 	}
 
 	private record EntityKey(Field field, Method getter, String strategy) {

@@ -33,12 +33,12 @@ import org.springframework.util.FileSystemUtils;
  * <p>The application logs in as {@link #APP_USER} with a password (scram-sha-256); tests
  * inspect the databases as the superuser, which is trusted on the loopback interface.
  */
-final class EmbeddedPostgresShards implements AutoCloseable {
+public final class EmbeddedPostgresShards implements AutoCloseable {
 
-	static final String APP_USER = "weather";
+	public static final String APP_USER = "weather";
 
 	/** A password that must never show up in any output (see the secrets test). */
-	static final String APP_PASSWORD = "Pg-Secret-4f9c2e71";
+	public static final String APP_PASSWORD = "Pg-Secret-4f9c2e71";
 
 	private static final String SUPERUSER = "postgres";
 
@@ -63,7 +63,7 @@ final class EmbeddedPostgresShards implements AutoCloseable {
 	 * Return the servers of this test run, starting them on first use.
 	 * @return the servers
 	 */
-	static synchronized EmbeddedPostgresShards get() {
+	public static synchronized EmbeddedPostgresShards get() {
 		if (instance == null) {
 			instance = new EmbeddedPostgresShards();
 		}
@@ -77,7 +77,7 @@ final class EmbeddedPostgresShards implements AutoCloseable {
 	 * @param database the database name, a plain identifier
 	 * @return the JDBC URL
 	 */
-	String url(String shard, String database) {
+	public String url(String shard, String database) {
 		if (this.databases.add(database)) {
 			this.servers.values().forEach((server) -> server.createDatabase(database));
 		}
@@ -91,7 +91,7 @@ final class EmbeddedPostgresShards implements AutoCloseable {
 	 * @return a new connection
 	 * @throws SQLException if the server is down
 	 */
-	Connection connectAsSuperuser(String shard, String database) throws SQLException {
+	public Connection connectAsSuperuser(String shard, String database) throws SQLException {
 		return DriverManager.getConnection(this.servers.get(shard).url(database), SUPERUSER, "");
 	}
 
@@ -130,7 +130,7 @@ final class EmbeddedPostgresShards implements AutoCloseable {
 	 * Closes the servers when the whole test run ends; add it to every test class that
 	 * uses them.
 	 */
-	static final class StopAfterAllTests implements BeforeAllCallback {
+	public static final class StopAfterAllTests implements BeforeAllCallback {
 
 		@Override
 		public void beforeAll(ExtensionContext context) {

@@ -80,6 +80,18 @@ abstract class SeedScenarioTests {
 	}
 
 	@Test
+	void lazyReportsLoadAfterAFanOutInsideATransaction() throws Exception {
+		Map<String, Object> counts = getMap("/locations/report-counts");
+		assertThat(counts).containsEntry("Asia/Tokyo", 1)
+			.containsEntry("North America/New York", 1)
+			.containsEntry("North America/Toronto", 0)
+			.containsEntry("Europe/London", 0)
+			.containsEntry("Europe/Dublin", 0)
+			.containsEntry("South America/Brasila", 0)
+			.containsEntry("South America/Quito", 1);
+	}
+
+	@Test
 	void shardsEndpointCountsEachShardsOwnRows() throws Exception {
 		List<Map<String, Object>> shards = getList("/shards");
 		assertThat(shards).extracting((shard) -> shard.get("id")).containsExactlyElementsOf(ShardDatabases.SHARDS);

@@ -47,7 +47,7 @@ class TestOperations {
 		return this.locations.save(new WeatherLocation(continent, city));
 	}
 
-	/** An unkeyed query after the transaction was bound to a shard: must be refused. */
+	/** An unkeyed query after a keyed one: reads every shard inside the transaction. */
 	@Transactional
 	public long readThenCountEverything(String continent) {
 		this.locations.findByContinentOrderByIdAsc(continent);

@@ -1,8 +1,12 @@
-package io.shardwise.routing;
+package io.shardwise.unitofwork;
 
 import java.sql.Connection;
 import java.util.List;
 
+import io.shardwise.routing.Shard;
+import io.shardwise.routing.ShardContext;
+import io.shardwise.routing.ShardRoutingDataSource;
+import io.shardwise.routing.ShardRoutingException;
 import io.shardwise.testsupport.H2Shards;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,11 +24,11 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
- * Tests the transaction-to-shard binding of {@code ShardTransactions} through its public
- * entry points: {@link ShardContext} and Spring's transaction management over the routing
- * DataSource.
+ * Tests the unit of work with plain JDBC: Spring's {@code DataSourceTransactionManager}
+ * and {@code TransactionTemplate} over the routing DataSource, on real H2 shards, with
+ * what each shard committed read from its own database.
  */
-class ShardTransactionsTest {
+class ShardUnitOfWorkJdbcTest {
 
 	private H2Shards h2;
 
@@ -64,15 +68,31 @@ class ShardTransactionsTest {
 	}
 
 	@Test
-	void secondShardInsideTransactionIsRefusedAndFirstShardsWorkRolledBack() {
+	void readsFromSeveralShardsAndWritesToOne() {
+		new JdbcTemplate(this.a.dataSource()).update("insert into t values (1)");
+		new JdbcTemplate(this.b.dataSource()).update("insert into t values (2)");
+		this.tx.executeWithoutResult((status) -> {
+			assertThat(callOn(this.a, () -> this.jdbc.queryForList("select id from t", Integer.class))).containsExactly(1);
+			assertThat(callOn(this.b, () -> this.jdbc.queryForList("select id from t", Integer.class))).containsExactly(2);
+			assertThat(ShardContext.transactionShard()).isSameAs(this.a);
+			callOn(this.b, () -> this.jdbc.update("insert into t values (3)"));
+			// The second shard's connection stays open for the whole transaction.
+			assertThat(callOn(this.b, () -> this.jdbc.queryForList("select id from t order by id", Integer.class)))
+				.containsExactly(2, 3);
+		});
+		assertThat(rows(this.a)).containsExactly(1);
+		assertThat(rows(this.b)).containsExactly(2, 3);
+	}
+
+	@Test
+	void writesToTwoShardsAreRefusedAtCommitAndNothingIsCommitted() {
 		ShardRoutingException ex = catchThrowableOfType(ShardRoutingException.class,
 				() -> this.tx.executeWithoutResult((status) -> {
 					callOn(this.a, () -> this.jdbc.update("insert into t values (1)"));
-					assertThat(ShardContext.transactionShard()).isSameAs(this.a);
 					callOn(this.b, () -> this.jdbc.update("insert into t values (2)"));
 				}));
 		assertThat(ex).isNotNull();
-		assertThat(ex.getMessage()).contains("'b'").contains("'a'");
+		assertThat(ex.getMessage()).contains("[a, b]").contains("Nothing was committed");
 		assertThat(rows(this.a)).isEmpty();
 		assertThat(rows(this.b)).isEmpty();
 	}
@@ -81,23 +101,50 @@ class ShardTransactionsTest {
 	void transactionStartedWithShardSelectedBelongsToIt() {
 		ShardRoutingException ex = catchThrowableOfType(ShardRoutingException.class,
 				() -> callOn(this.a, () -> this.tx.execute((status) -> {
-					assertThat(ShardContext.transactionShard()).isSameAs(this.a);
+					assertThat(ShardContext.transactionShard()).isNull();
 					this.jdbc.update("insert into t values (1)");
-					return callOn(this.b, () -> this.jdbc.update("insert into t values (2)"));
+					return callOn(this.b, () -> {
+						assertThat(ShardContext.transactionShard()).isSameAs(this.a);
+						return this.jdbc.update("insert into t values (2)");
+					});
 				})));
 		assertThat(ex).isNotNull();
-		assertThat(ex.getMessage()).contains("'b'").contains("'a'");
+		assertThat(ex.getMessage()).contains("[a, b]");
 		assertThat(rows(this.a)).isEmpty();
 		assertThat(rows(this.b)).isEmpty();
 	}
 
 	@Test
-	void transactionStartedWithShardSelectedRefusesOtherShardBeforeAnyStatement() {
-		assertThatExceptionOfType(ShardRoutingException.class)
-			.isThrownBy(() -> callOn(this.a,
-					() -> this.tx.execute((status) -> callOn(this.b, () -> this.jdbc.update("insert into t values (2)")))))
-			.withMessageContaining("'b'")
-			.withMessageContaining("'a'");
+	void declaredWriteToASecondShardIsRefusedBeforeItRunsAndRollsBackEvenIfCaught() {
+		assertThatExceptionOfType(UnexpectedRollbackException.class).isThrownBy(() -> this.tx.executeWithoutResult((status) -> {
+			callOn(this.a, () -> this.jdbc.update("insert into t values (1)"));
+			ShardUnitOfWork.beforeWrite(this.a, "first");
+			assertThatExceptionOfType(ShardRoutingException.class)
+				.isThrownBy(() -> ShardUnitOfWork.beforeWrite(this.b, "OrderRepository.save"))
+				.withMessageContaining("shard 'b'")
+				.withMessageContaining("shard 'a'")
+				.withMessageContaining("OrderRepository.save");
+			assertThat(status.isRollbackOnly()).isTrue();
+		}));
+		assertThat(rows(this.a)).isEmpty();
+		assertThat(rows(this.b)).isEmpty();
+	}
+
+	@Test
+	void declaredWriteRefusalRollsBackUnderJdbcTransactionManagerToo() {
+		TransactionTemplate jdbcTx = new TransactionTemplate(
+				new org.springframework.jdbc.support.JdbcTransactionManager(this.jdbc.getDataSource()));
+		assertThatExceptionOfType(UnexpectedRollbackException.class).isThrownBy(() -> jdbcTx.executeWithoutResult((status) -> {
+			callOn(this.b, () -> this.jdbc.update("insert into t values (1)"));
+			ShardUnitOfWork.beforeWrite(this.b, "first");
+			try {
+				ShardUnitOfWork.beforeWrite(this.a, "second");
+			}
+			catch (ShardRoutingException ex) {
+				// swallowed, as careless code does
+			}
+		}));
+		assertThat(rows(this.a)).isEmpty();
 		assertThat(rows(this.b)).isEmpty();
 	}
 
@@ -112,9 +159,8 @@ class ShardTransactionsTest {
 	}
 
 	@Test
-	void requiresNewInnerTransactionMayUseAnotherShardAndOuterStaysBound() {
-		// The refused call dooms the outer transaction even though it is caught.
-		assertThatExceptionOfType(UnexpectedRollbackException.class).isThrownBy(() -> this.tx.executeWithoutResult((status) -> {
+	void requiresNewInnerTransactionIsItsOwnUnitOfWork() {
+		this.tx.executeWithoutResult((status) -> {
 			callOn(this.a, () -> this.jdbc.update("insert into t values (1)"));
 			this.requiresNew.executeWithoutResult((inner) -> {
 				assertThat(ShardContext.transactionShard()).isNull();
@@ -122,12 +168,10 @@ class ShardTransactionsTest {
 				assertThat(ShardContext.transactionShard()).isSameAs(this.b);
 			});
 			assertThat(ShardContext.transactionShard()).isSameAs(this.a);
-			assertThatExceptionOfType(ShardRoutingException.class)
-				.isThrownBy(() -> callOn(this.b, () -> this.jdbc.update("insert into t values (3)")))
-				.withMessageContaining("'a'");
+			assertThat(callOn(this.b, () -> this.jdbc.queryForList("select id from t", Integer.class))).containsExactly(2);
 			callOn(this.a, () -> this.jdbc.update("insert into t values (4)"));
-		}));
-		assertThat(rows(this.a)).isEmpty();
+		});
+		assertThat(rows(this.a)).containsExactly(1, 4);
 		assertThat(rows(this.b)).containsExactly(2);
 	}
 
@@ -199,24 +243,13 @@ class ShardTransactionsTest {
 		assertThat(rows(this.a)).isEmpty();
 	}
 
-	@Test
-	void refusedCallMarksProgrammaticTransactionRollbackOnly() {
-		assertThatExceptionOfType(UnexpectedRollbackException.class).isThrownBy(() -> this.tx.executeWithoutResult((status) -> {
-			callOn(this.a, () -> this.jdbc.update("insert into t values (1)"));
-			assertThatExceptionOfType(ShardRoutingException.class)
-				.isThrownBy(() -> callOn(this.b, () -> this.jdbc.update("insert into t values (2)")));
-			assertThat(status.isRollbackOnly()).isTrue();
-		}));
-		assertThat(rows(this.a)).isEmpty();
-	}
-
 	private List<Integer> rows(Shard shard) {
 		return new JdbcTemplate(shard.dataSource()).queryForList("select id from t order by id", Integer.class);
 	}
 
 	private static <T> T callOn(Shard shard, ShardContext.Action<T> action) {
 		try {
-			return ShardContext.callOn(shard, action);
+			return ShardUnitOfWork.callOn(shard, action);
 		}
 		catch (RuntimeException | Error ex) {
 			throw ex;

@@ -1,0 +1,42 @@
+package io.shardwise.shop;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.shardwise.demo.EmbeddedPostgresShards;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.test.context.ContextConfiguration;
+
+/**
+ * The shop on three real PostgreSQL servers (database {@code shop} on three of the
+ * demo tests' embedded servers).
+ */
+@ExtendWith(EmbeddedPostgresShards.StopAfterAllTests.class)
+@SpringBootTest(classes = ShopApplication.class, properties = "spring.config.name=shop")
+@ContextConfiguration(initializers = ShopPostgresTest.Servers.class)
+class ShopPostgresTest extends ShopTests {
+
+	static class Servers implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+
+		@Override
+		public void initialize(ConfigurableApplicationContext context) {
+			EmbeddedPostgresShards servers = EmbeddedPostgresShards.get();
+			Map<String, Object> properties = new LinkedHashMap<>();
+			String[][] shards = { { "one", "north_america" }, { "two", "asia" }, { "three", "europe" } };
+			for (String[] shard : shards) {
+				String prefix = "shardwise.shards." + shard[0] + ".";
+				properties.put(prefix + "url", servers.url(shard[1], "shop"));
+				properties.put(prefix + "username", EmbeddedPostgresShards.APP_USER);
+				properties.put(prefix + "password", EmbeddedPostgresShards.APP_PASSWORD);
+			}
+			context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("shopServers", properties));
+		}
+
+	}
+
+}
