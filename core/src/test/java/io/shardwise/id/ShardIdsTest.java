@@ -130,6 +130,22 @@ class ShardIdsTest {
 	}
 
 	@Test
+	void foreignValuesAcrossTheWholeRangeAreNeverTakenForIds() {
+		long[] foreign = { 1, 42, (1L << 22) + 1, 1_000_000_000L, 1_000_000_000_000L, 123_456_789_012_345L,
+				1L << 56, Long.MAX_VALUE - 1, Long.MAX_VALUE, -1, -((1L << 22) + 1), Long.MIN_VALUE };
+		for (long value : foreign) {
+			assertThat(ShardIds.shardIndexOf(value)).as("value %d", value).isEqualTo(-1);
+		}
+		// A timestamp just before the start of trusted ids is foreign, just after it is an id.
+		long validFrom = ShardIds.DEFAULT_VALID_FROM.toEpochMilli() - ShardIds.EPOCH_MILLIS;
+		assertThat(ShardIds.shardIndexOf(idAt(validFrom - 1, 3))).isEqualTo(-1);
+		assertThat(ShardIds.shardIndexOf(idAt(validFrom, 3))).isEqualTo(3);
+		long later = System.currentTimeMillis() - Duration.ofDays(1).toMillis();
+		assertThat(ShardIds.shardIndexOf(idAt(validFrom, 3), later)).isEqualTo(-1);
+		assertThat(ShardIds.shardIndexOf(new ShardIds(8, 5).next(4), later)).isEqualTo(4);
+	}
+
+	@Test
 	void constructorRejectsOutOfRangeNodeAndShardCount() {
 		assertThatIllegalArgumentException().isThrownBy(() -> new ShardIds(1, 64)).withMessageContaining("64");
 		assertThatIllegalArgumentException().isThrownBy(() -> new ShardIds(1, -1)).withMessageContaining("-1");

@@ -33,6 +33,39 @@ class ShardRouterTest {
 	}
 
 	@Test
+	void anEntityGivenAsAKeyRoutesByItsOwnKeyNotByItsText() {
+		assertThat(this.router.shardFor("", new Parent("y"))).isSameAs(this.h2.shard("b"));
+		assertThat(this.router.shardFor("", new Child(new Parent("x")))).isSameAs(this.h2.shard("a"));
+		assertThat(this.router.groupByShard("", java.util.List.of(new Parent("x"), new Parent("y"))))
+			.containsOnlyKeys(this.h2.shard("a"), this.h2.shard("b"));
+	}
+
+	@Test
+	void keyParameterTypesAreCheckedAtStartup() {
+		assertThat(this.router.validateKeyType(String.class, null, "M.m")).isFalse();
+		assertThat(this.router.validateKeyType(long.class, null, "M.m")).isFalse();
+		assertThat(this.router.validateKeyType(java.util.List.class, String.class, "M.m")).isFalse();
+		assertThat(this.router.validateKeyType(Parent.class, null, "M.m")).isTrue();
+		assertThat(this.router.validateKeyType(java.util.Set.class, Child.class, "M.m")).isTrue();
+		assertThatExceptionOfType(ShardRoutingException.class)
+			.isThrownBy(() -> this.router.validateKeyType(Unkeyed.class, null, "Orders.findBy"))
+			.withMessageContaining("Orders.findBy")
+			.withMessageContaining(Unkeyed.class.getName());
+		assertThatExceptionOfType(ShardRoutingException.class)
+			.isThrownBy(() -> this.router.validateKeyType(Thread.class, null, "Orders.findBy"))
+			.withMessageContaining("java.lang.Thread");
+	}
+
+	@Test
+	void aNullKeyIsAnUnknownShardKey() {
+		assertThatExceptionOfType(UnknownShardKeyException.class).isThrownBy(() -> this.router.shardFor("", null))
+			.withMessageContaining("null");
+		assertThatExceptionOfType(UnknownShardKeyException.class)
+			.isThrownBy(() -> this.router.shardOf(new FieldOnly(null)))
+			.withMessageContaining("FieldOnly.region");
+	}
+
+	@Test
 	void shardOfReadsKeyFieldWithoutGetter() {
 		assertThat(this.router.shardOf(new FieldOnly("x"))).isSameAs(this.h2.shard("a"));
 		assertThat(this.router.shardOf(new FieldOnly("y"))).isSameAs(this.h2.shard("b"));
@@ -218,6 +251,14 @@ class ShardRouterTest {
 		public String getRegion() {
 			return this.region;
 		}
+
+	}
+
+	@jakarta.persistence.Entity
+	public static class Unkeyed {
+
+		@jakarta.persistence.Id
+		Long id;
 
 	}
 
