@@ -14,6 +14,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import javax.sql.DataSource;
+
 import io.shardwise.ShardTemplate;
 import io.shardwise.routing.Shard;
 import io.shardwise.routing.ShardRouter;
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.JdbcTransactionManager;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.UnexpectedRollbackException;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -62,6 +65,9 @@ abstract class ShopTests {
 
 	@Autowired
 	PlatformTransactionManager transactionManager;
+
+	@Autowired
+	DataSource dataSource;
 
 	@AfterEach
 	void deleteAll() {
@@ -283,6 +289,59 @@ abstract class ShopTests {
 		for (Shard shard : this.shards.all()) {
 			assertThat(statusesOn(shard.id())).doesNotContain("TEMPLATE");
 		}
+	}
+
+	@Test
+	void jdbcWritesOnTwoShardsRollBackUnderJdbcTransactionManager() {
+		List<String> shardIds = this.shards.ids();
+		JdbcTemplate jdbc = new JdbcTemplate(this.dataSource);
+		TransactionTemplate tx = new TransactionTemplate(new JdbcTransactionManager(this.dataSource));
+		assertThatExceptionOfType(ShardRoutingException.class).isThrownBy(() -> tx.executeWithoutResult((s) -> {
+			this.shardTemplate.onShard(shardIds.get(0),
+					(shard) -> jdbc.update("insert into customers values (1, 'J-1', 'jdbc')"));
+			this.shardTemplate.onShard(shardIds.get(1),
+					(shard) -> jdbc.update("insert into customers values (2, 'J-2', 'jdbc')"));
+		})).withMessageContaining(shardIds.get(0)).withMessageContaining(shardIds.get(1));
+		assertThat(count("customers")).isZero();
+	}
+
+	@Test
+	void jdbcReadsOnSeveralShardsAndAWriteOnOneCommitUnderJdbcTransactionManager() {
+		List<String> shardIds = this.shards.ids();
+		JdbcTemplate jdbc = new JdbcTemplate(this.dataSource);
+		TransactionTemplate tx = new TransactionTemplate(new JdbcTransactionManager(this.dataSource));
+		tx.executeWithoutResult((s) -> {
+			for (String shard : shardIds) {
+				this.shardTemplate.onShard(shard, (id) -> jdbc.queryForObject("select count(*) from customers", Long.class));
+			}
+			this.shardTemplate.onShard(shardIds.get(2),
+					(shard) -> jdbc.update("insert into customers values (3, 'J-3', 'jdbc')"));
+		});
+		assertThat(jdbc(shardIds.get(2)).queryForList("select number from customers", String.class))
+			.containsExactly("J-3");
+		assertThat(count("customers")).isEqualTo(1);
+	}
+
+	@Test
+	void aJdbcWriteAndAJpaWriteOnTwoShardsAreRefusedAtCommit() {
+		List<String> numbers = numbersOnDistinctShards();
+		Customer customer = this.customers.save(new Customer(numbers.get(0), "jpa"));
+		String jdbcShard = shardOfNumber(numbers.get(1));
+		JdbcTemplate jdbc = new JdbcTemplate(this.dataSource);
+		TransactionTemplate tx = new TransactionTemplate(this.transactionManager);
+		assertThatExceptionOfType(ShardRoutingException.class).isThrownBy(() -> tx.executeWithoutResult((s) -> {
+			this.orders.save(new Order(customer, "MIXED", 1));
+			this.shardTemplate.onShard(jdbcShard,
+					(shard) -> jdbc.update("update customers set name = 'MIXED' where number = ?", numbers.get(0)));
+			this.shardTemplate.onShard(jdbcShard,
+					(shard) -> jdbc.update("insert into customers values (9, 'J-9', 'MIXED')"));
+		}));
+		for (Shard shard : this.shards.all()) {
+			assertThat(statusesOn(shard.id())).doesNotContain("MIXED");
+		}
+		assertThat(jdbc(jdbcShard).queryForObject("select count(*) from customers where name = 'MIXED'",
+				Integer.class))
+			.isZero();
 	}
 
 	@Test
