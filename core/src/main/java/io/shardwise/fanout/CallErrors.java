@@ -6,11 +6,15 @@ import org.springframework.data.core.PropertyResolutionException;
 
 /**
  * Tells the errors of a call itself from the failures of a shard. An error of the call
- * (a usage error such as a routing refusal or a bad argument, a sort by a property the
- * entity does not have, a second row for a single result) would be the same on every
- * shard and on one database: fan-outs rethrow it as it is, under every failure policy,
- * never wrapped in a {@link ShardFanOutException} nor hidden by a partial result, and
- * metrics count it apart from shard failures.
+ * would be the same on every shard and on one database: a usage error
+ * ({@link InvalidDataAccessApiUsageException}, such as a routing refusal or an argument
+ * Spring Data refused), a sort by a property the entity does not have
+ * ({@link PropertyResolutionException}), a second row for a single result
+ * ({@link IncorrectResultSizeDataAccessException}), and the programming errors
+ * {@link IllegalArgumentException} and {@link NullPointerException} (a {@code null}
+ * {@code Pageable} given to {@code findAll}). Fan-outs rethrow it as it is, under every
+ * failure policy, never wrapped in a {@link ShardFanOutException} nor hidden by a partial
+ * result, and metrics count it apart from shard failures.
  */
 public final class CallErrors {
 
@@ -25,7 +29,8 @@ public final class CallErrors {
 	public static boolean isCallError(Throwable failure) {
 		return failure instanceof InvalidDataAccessApiUsageException
 				|| failure instanceof IncorrectResultSizeDataAccessException
-				|| failure instanceof PropertyResolutionException;
+				|| failure instanceof PropertyResolutionException || failure instanceof IllegalArgumentException
+				|| failure instanceof NullPointerException;
 	}
 
 }

@@ -115,7 +115,7 @@ final class SortProperties {
 	 * Return the field annotated with JPA's {@code @Id} or Spring Data's {@code @Id}
 	 * (looked up by name, so that core needs neither), or {@code null}.
 	 */
-	static Field idField(Class<?> type) {
+	private static Field idField(Class<?> type) {
 		Field[] found = new Field[1];
 		ReflectionUtils.doWithFields(type, (field) -> found[0] = field, (field) -> found[0] == null && isId(field));
 		return found[0];

@@ -30,6 +30,7 @@ import org.springframework.data.domain.Sort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * The hostile HTTP requests of the black-box probes (issue 13) and the calls behind them:
@@ -141,6 +142,16 @@ abstract class HostileRequestTests {
 		assertProblem(get("/reports?sort=nosuchfield"), "Unknown sort property", "'nosuchfield'");
 		assertProblem(get("/reports?sort=location.nosuchfield,desc"), "Unknown sort property", "'nosuchfield'");
 		assertThat(this.databases.statementCounts().values()).containsOnly(0);
+	}
+
+	@Test
+	void badArgumentsFailOnceAsTheCallersError() {
+		// What one database throws, once, not a ShardFanOutException blaming the shards.
+		assertThatExceptionOfType(NullPointerException.class)
+			.isThrownBy(() -> this.reports.findAll((PageRequest) null));
+		Throwable nullSort = catchThrowable(() -> this.locations.findAll((Sort) null));
+		assertThat(nullSort).isNotNull().isNotInstanceOf(ShardFanOutException.class);
+		System.out.println("findAll((Sort) null) across shards: " + nullSort);
 	}
 
 	@Test
