@@ -50,6 +50,9 @@ abstract class HostileRequestTests {
 	@Autowired
 	WeatherLocationRepository locations;
 
+	@Autowired
+	io.micrometer.core.instrument.MeterRegistry meters;
+
 	@LocalServerPort
 	int port;
 
@@ -133,6 +136,7 @@ abstract class HostileRequestTests {
 
 	@Test
 	void unknownSortPropertyFailsOnceBeforeAnyShardRuns() throws Exception {
+		double shardErrors = shardErrors();
 		assertThatExceptionOfType(PropertyReferenceException.class)
 			.isThrownBy(() -> this.reports.findAll(PageRequest.of(0, 10, Sort.by("nosuchfield"))))
 			.isNotInstanceOf(ShardFanOutException.class)
@@ -142,6 +146,13 @@ abstract class HostileRequestTests {
 		assertProblem(get("/reports?sort=nosuchfield"), "Unknown sort property", "'nosuchfield'");
 		assertProblem(get("/reports?sort=location.nosuchfield,desc"), "Unknown sort property", "'nosuchfield'");
 		assertThat(this.databases.statementCounts().values()).containsOnly(0);
+		assertThat(shardErrors()).as("shard errors in shardwise.calls").isEqualTo(shardErrors);
+	}
+
+	private double shardErrors() {
+		return this.meters.find("shardwise.calls").tag("outcome", "error").timers().stream()
+			.mapToDouble(io.micrometer.core.instrument.Timer::count)
+			.sum();
 	}
 
 	@Test
