@@ -12,6 +12,7 @@ import io.shardwise.routing.Shard;
 import io.shardwise.routing.Shards;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.springframework.dao.DataAccessException;
 
 /**
  * Which database a shard's connections reach, as the database itself tells it rather
@@ -34,6 +35,8 @@ public final class DatabaseIdentity {
 
 	private static final Log logger = LogFactory.getLog(DatabaseIdentity.class);
 
+	private static final String H2_MEMORY = "jdbc:h2:mem:";
+
 	private DatabaseIdentity() {
 	}
 
@@ -51,7 +54,7 @@ public final class DatabaseIdentity {
 			try (Connection connection = shard.dataSource().getConnection()) {
 				identity = read(connection);
 			}
-			catch (SQLException ex) {
+			catch (SQLException | DataAccessException ex) {
 				logger.warn("Shard '" + shard.id() + "' is not checked for sharing its database with another shard: "
 						+ "cannot connect (" + ex.getClass().getSimpleName() + ")");
 				continue;
@@ -110,10 +113,13 @@ public final class DatabaseIdentity {
 		if (path != null) {
 			return "H2 file database " + path;
 		}
+		if (!url.startsWith(H2_MEMORY)) {
+			return null;
+		}
 		int end = url.indexOf(';');
-		String name = url.substring("jdbc:h2:mem:".length(), (end >= 0) ? end : url.length());
+		String name = url.substring(H2_MEMORY.length(), (end >= 0) ? end : url.length());
 		// An unnamed in-memory database is private to its connection: nothing to compare.
-		return (url.startsWith("jdbc:h2:mem:") && !name.isEmpty()) ? "H2 in-memory database " + name : null;
+		return name.isEmpty() ? null : "H2 in-memory database " + name;
 	}
 
 	private static String query(Connection connection, String sql) throws SQLException {
