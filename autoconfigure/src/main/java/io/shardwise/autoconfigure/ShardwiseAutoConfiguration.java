@@ -9,6 +9,7 @@ import io.shardwise.aop.ShardKeyAdvisor;
 import io.shardwise.aop.ShardKeyMethodInterceptor;
 import io.shardwise.audit.ShardConsistencyChecker;
 import io.shardwise.fanout.FanOutExecutor;
+import io.shardwise.identity.DatabaseIdentity;
 import io.shardwise.jdbc.ShardedJdbcTemplate;
 import io.shardwise.migration.ShardMigrator;
 import io.shardwise.observation.ShardCallObserver;
@@ -104,7 +105,8 @@ public class ShardwiseAutoConfiguration {
 	/**
 	 * The application's DataSource: routes each connection to the selected shard, and
 	 * fetches it lazily so that the shard can be chosen after a transaction began. It is
-	 * published only after every shard has been migrated.
+	 * published only after every shard has been migrated, and after checking that no two
+	 * shards reach the same database.
 	 * @param shards the shards
 	 * @param migrator migrates every shard, if migration is enabled
 	 * @return the routing DataSource
@@ -113,6 +115,9 @@ public class ShardwiseAutoConfiguration {
 	@Primary
 	public DataSource dataSource(Shards shards, ObjectProvider<ShardMigrator> migrator) {
 		migrator.ifAvailable((m) -> m.migrate(shards));
+		// After the migration, which connects to every shard anyway: no second wait for a
+		// shard that is down.
+		DatabaseIdentity.requireDistinct(shards);
 		return new ShardwiseDataSource(shards);
 	}
 

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 
+import io.shardwise.identity.SharedShardDatabaseException;
 import io.shardwise.migration.ShardMigrationException;
 import io.shardwise.strategy.ShardStrategy;
 import org.junit.jupiter.api.Test;
@@ -265,6 +266,46 @@ class ShardwiseConfigErrorsTest {
 					.withPropertyValues("shardwise.strategies.region.type=lookup",
 							"shardwise.strategies.region.mapping.eu=a"));
 		assertThat(ex.getName()).isEqualTo("shardwise.strategies.region");
+	}
+
+	@Test
+	void twoShardsOnOneInMemoryDatabaseFailNamingBoth() {
+		String name = "shared-" + java.util.UUID.randomUUID();
+		// Spelled differently: the database, not the URL text, is compared.
+		this.runner
+			.withPropertyValues("shardwise.shards.a.url=jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1",
+					"shardwise.shards.b.url=jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1;MODE=REGULAR",
+					"shardwise.shards.c.url=" + h2Url("errors-c"))
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				SharedShardDatabaseException ex = causeChain(context.getStartupFailure()).stream()
+					.filter(SharedShardDatabaseException.class::isInstance)
+					.map(SharedShardDatabaseException.class::cast)
+					.findFirst()
+					.orElseThrow();
+				assertThat(ex.getFirstShard()).isEqualTo("a");
+				assertThat(ex.getSecondShard()).isEqualTo("b");
+				assertThat(ex).hasMessageContaining("Shards 'a' and 'b'").hasMessageContaining(name);
+			});
+	}
+
+	@Test
+	void twoShardsOnOneFileDatabaseFailNamingBoth(@org.junit.jupiter.api.io.TempDir java.nio.file.Path directory) {
+		java.nio.file.Path file = directory.resolve("shared");
+		this.runner
+			.withPropertyValues("shardwise.shards.a.url=jdbc:h2:file:" + file,
+					"shardwise.shards.b.url=jdbc:h2:" + directory.resolve("sub").resolve("..").resolve("shared")
+							+ ";AUTO_SERVER=FALSE")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(allMessages(context.getStartupFailure())).contains("Shards 'a' and 'b'",
+						"same database (H2 file database " + file);
+			});
+	}
+
+	@Test
+	void shardsOnDistinctDatabasesStart() {
+		twoShards().run((context) -> assertThat(context).hasNotFailed());
 	}
 
 	@Configuration(proxyBeanMethods = false)

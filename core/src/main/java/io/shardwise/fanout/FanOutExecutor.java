@@ -26,8 +26,6 @@ import io.shardwise.routing.ShardContext;
 import io.shardwise.unitofwork.ShardUnitOfWork;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.springframework.dao.IncorrectResultSizeDataAccessException;
-import org.springframework.dao.InvalidDataAccessApiUsageException;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.util.Assert;
 
@@ -35,10 +33,9 @@ import org.springframework.util.Assert;
  * Runs one call on several shards in parallel, each on its own worker thread with its
  * shard selected (and so in its own transaction, if the call opens one).
  *
- * <p>A failure that belongs to the call rather than to a shard (an
- * {@code InvalidDataAccessApiUsageException} such as a routing error, or an
- * {@code IncorrectResultSizeDataAccessException}) is rethrown as it is, whatever the
- * policy.
+ * <p>A failure that belongs to the call rather than to a shard (see
+ * {@link CallErrors}: a routing error, a bad argument or sort property, a second row for
+ * a single result) is rethrown as it is, whatever the policy.
  *
  * <p>Workers are virtual threads when the JVM has them (Java 21+), platform threads of a
  * fixed pool otherwise; either way at most {@code maxParallelism} shard calls run at
@@ -254,8 +251,7 @@ public final class FanOutExecutor implements AutoCloseable {
 		for (Throwable failure : failures.values()) {
 			// Errors of the call itself (a usage error, a second row for a single result) are
 			// not shard failures: no policy may hide them, and callers expect them as they are.
-			if (failure instanceof InvalidDataAccessApiUsageException
-					|| failure instanceof IncorrectResultSizeDataAccessException) {
+			if (CallErrors.isCallError(failure)) {
 				throw (RuntimeException) failure;
 			}
 		}

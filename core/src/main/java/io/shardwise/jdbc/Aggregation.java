@@ -20,6 +20,15 @@ import org.springframework.util.LinkedCaseInsensitiveMap;
  * maximum take the extreme, and an average is the total sum divided by the total count,
  * never an average of averages.
  *
+ * <p>Values combine as the database combines them: floating-point columns
+ * ({@code double precision}, {@code real}) in IEEE double arithmetic, so that a
+ * {@code NaN} or an infinity on any shard makes the combined sum and average
+ * {@code NaN} or infinite as on one database, and {@code MIN}/{@code MAX} order
+ * {@code NaN} above every number, as PostgreSQL and H2 do; exact columns (integers,
+ * {@code numeric}) in exact arithmetic, a sum of integers growing into a
+ * {@link BigDecimal} instead of overflowing. SQL {@code NULL}s (a group whose values are
+ * all {@code NULL}, a shard without rows) are ignored, as the database ignores them.
+ *
  * <pre class="code">
  * // per shard: select continent, count(*) as n, sum(t) as t_sum, count(t) as t_count, max(t) as hottest
  * //            from weather_reports ... group by continent
@@ -91,7 +100,9 @@ public final class Aggregation {
 	 * Add an average computed from per-shard sums and counts: the shard query selects
 	 * {@code SUM(x)} as {@code sumColumn} and {@code COUNT(x)} as {@code countColumn},
 	 * and the result row gains {@code column} = total sum / total count ({@code null} when
-	 * the count is 0).
+	 * the count is 0 or the sum {@code NULL}): a {@code Double} computed in double
+	 * arithmetic for a floating-point sum, a {@code BigDecimal} (34 significant digits)
+	 * for an exact one.
 	 * @param column the label of the average in the result rows
 	 * @param sumColumn the label of the per-shard sum
 	 * @param countColumn the label of the per-shard count
@@ -172,19 +183,33 @@ public final class Aggregation {
 		return row.get(column);
 	}
 
-	private static Double average(Object sum, Object count) {
+	private static Number average(Object sum, Object count) {
 		if (sum == null || count == null || toDecimal(count).signum() == 0) {
 			return null;
 		}
-		return toDecimal(sum).divide(toDecimal(count), MathContext.DECIMAL64).doubleValue();
+		if (isFloatingPoint(sum)) {
+			// As the database divides a floating-point sum: NaN and infinities propagate.
+			return ((Number) sum).doubleValue() / ((Number) count).doubleValue();
+		}
+		return toDecimal(sum).divide(toDecimal(count), MathContext.DECIMAL128);
 	}
 
+	private static boolean isFloatingPoint(Object value) {
+		return value instanceof Double || value instanceof Float;
+	}
+
+	/**
+	 * Convert an exact value (never a floating-point one, which may be NaN or infinite).
+	 */
 	private static BigDecimal toDecimal(Object value) {
 		if (value instanceof BigDecimal decimal) {
 			return decimal;
 		}
-		if (value instanceof Double || value instanceof Float) {
-			return BigDecimal.valueOf(((Number) value).doubleValue());
+		if (value instanceof BigInteger integer) {
+			return new BigDecimal(integer);
+		}
+		if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
+			return BigDecimal.valueOf(((Number) value).longValue());
 		}
 		return new BigDecimal(value.toString());
 	}
@@ -204,13 +229,21 @@ public final class Aggregation {
 				if (a == null || b == null) {
 					return (a != null) ? a : b;
 				}
-				if (isIntegral(a) && isIntegral(b)) {
-					return toDecimal(a).add(toDecimal(b)).longValueExact();
+				if (isFloatingPoint(a) || isFloatingPoint(b)) {
+					// IEEE addition, as the database sums a floating-point column: NaN stays
+					// NaN, +Infinity + -Infinity is NaN.
+					return ((Number) a).doubleValue() + ((Number) b).doubleValue();
 				}
-				if (a instanceof BigDecimal || b instanceof BigDecimal) {
-					return toDecimal(a).add(toDecimal(b));
+				if (isIntegral(a) && isIntegral(b) && !(a instanceof BigInteger) && !(b instanceof BigInteger)) {
+					long x = ((Number) a).longValue();
+					long y = ((Number) b).longValue();
+					long total = x + y;
+					if (((x ^ total) & (y ^ total)) >= 0) {
+						return total;
+					}
+					// Beyond the range of long: grow as the database's numeric sum does.
 				}
-				return ((Number) a).doubleValue() + ((Number) b).doubleValue();
+				return toDecimal(a).add(toDecimal(b));
 			}
 		},
 

@@ -131,10 +131,36 @@ public class ShardedJdbcTemplate {
 			return aggregation.combine(perShard(sql, (rs, row) -> {
 				Map<String, Object> map = new org.springframework.util.LinkedCaseInsensitiveMap<>();
 				for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-					map.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
+					map.put(rs.getMetaData().getColumnLabel(i), value(rs, i));
 				}
 				return map;
 			}, args));
+		}
+
+		/**
+		 * Read a column as its JDBC object, or as a {@code double} where it holds NaN or an
+		 * infinity that its JDBC type cannot represent: H2 sums and averages a
+		 * {@code DOUBLE PRECISION} column in {@code DECFLOAT}, which maps to
+		 * {@code BigDecimal}.
+		 */
+		private static Object value(java.sql.ResultSet rs, int column) throws java.sql.SQLException {
+			try {
+				return rs.getObject(column);
+			}
+			catch (java.sql.SQLException ex) {
+				double value;
+				try {
+					value = rs.getDouble(column);
+				}
+				catch (java.sql.SQLException notADouble) {
+					ex.addSuppressed(notADouble);
+					throw ex;
+				}
+				if (Double.isNaN(value) || Double.isInfinite(value)) {
+					return value;
+				}
+				throw ex;
+			}
 		}
 
 		private <T> List<List<T>> perShard(String sql, RowMapper<T> rowMapper, Object[] args) {

@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import javax.sql.DataSource;
 
+import io.shardwise.routing.ShardRoutingException;
 import org.springframework.beans.BeanUtils;
 import org.springframework.data.domain.Sort;
 import org.springframework.util.ConcurrentReferenceHashMap;
@@ -69,6 +70,12 @@ final class EntityOrder {
 					return 0;
 				}
 				return ((x == null) == nullsFirst) ? -1 : 1;
+			}
+			if (!(x instanceof Comparable)) {
+				// SortProperties refuses such orders before a fan-out; an order it could not
+				// check (a @Query alias) must still not end in a ClassCastException.
+				throw new ShardRoutingException("Cannot merge shard results by '" + path + "': its values ("
+						+ x.getClass().getSimpleName() + ") are not Comparable; sort by one of their properties");
 			}
 			int result = ((Comparable) x).compareTo(y);
 			return descending ? -result : result;

@@ -10,6 +10,7 @@ import java.util.Optional;
 import io.shardwise.fanout.SortedMerge;
 import io.shardwise.routing.ShardRoutingException;
 import org.springframework.dao.IncorrectResultSizeDataAccessException;
+import org.springframework.dao.InvalidDataAccessApiUsageException;
 import org.springframework.data.domain.KeysetScrollPosition;
 import org.springframework.data.domain.Limit;
 import org.springframework.data.domain.Page;
@@ -86,6 +87,12 @@ final class RepositoryResults {
 	 * @throws ShardRoutingException if they ask for something that cannot be merged
 	 */
 	static void checkArguments(RepositoryMethod method, Object[] args) {
+		if (method.pageableIndex() >= 0 && args[method.pageableIndex()] instanceof Pageable pageable
+				&& pageable.isPaged() && pageable.getOffset() > Integer.MAX_VALUE) {
+			// What Spring Data JPA answers on one database (JPA offsets are ints).
+			throw new InvalidDataAccessApiUsageException(method.describe() + ": page offset " + pageable.getOffset()
+					+ " exceeds Integer.MAX_VALUE");
+		}
 		if (method.scrollIndex() >= 0) {
 			Object position = args[method.scrollIndex()];
 			if (!(position instanceof KeysetScrollPosition keyset)) {
@@ -101,7 +108,9 @@ final class RepositoryResults {
 
 	/**
 	 * Return the arguments each shard receives: a page becomes the first
-	 * {@code offset + size} rows, and sorts gain the id tiebreaker.
+	 * {@code offset + size} rows (computed in {@code long}, and at most
+	 * {@code Integer.MAX_VALUE}, the most rows one query can return), and sorts gain the
+	 * id tiebreaker.
 	 * @param method the method
 	 * @param args the call's arguments
 	 * @param sort the merge sort, or {@code null}
@@ -115,8 +124,7 @@ final class RepositoryResults {
 		if (method.pageableIndex() >= 0 && args[method.pageableIndex()] instanceof Pageable pageable) {
 			Sort pageSort = (sort != null) ? sort : pageable.getSort();
 			shardArgs[method.pageableIndex()] = pageable.isPaged()
-					? PageRequest.of(0, Math.toIntExact(pageable.getOffset() + pageable.getPageSize()), pageSort)
-					: Pageable.unpaged(pageSort);
+					? PageRequest.of(0, rowsUpTo(pageable), pageSort) : Pageable.unpaged(pageSort);
 		}
 		return shardArgs;
 	}
@@ -250,9 +258,19 @@ final class RepositoryResults {
 		if (pageable.isUnpaged()) {
 			return SortedMerge.merge(contents, order, -1);
 		}
-		int offset = Math.toIntExact(pageable.getOffset());
-		List<Object> first = SortedMerge.merge(contents, order, offset + pageable.getPageSize());
-		return (first.size() > offset) ? new ArrayList<>(first.subList(offset, first.size())) : List.of();
+		long offset = pageable.getOffset();
+		List<Object> first = SortedMerge.merge(contents, order, rowsUpTo(pageable));
+		// A page beyond the rows of every shard is empty, as on one database.
+		return (first.size() > offset) ? new ArrayList<>(first.subList((int) offset, first.size())) : List.of();
+	}
+
+	/**
+	 * Return how many rows of the merged order end the page: {@code offset + size}, in
+	 * {@code long} (both are ints, so the sum cannot overflow it), capped at
+	 * {@code Integer.MAX_VALUE}, as many rows as a list (and a JPA query) can hold.
+	 */
+	private static int rowsUpTo(Pageable pageable) {
+		return (int) Math.min(pageable.getOffset() + pageable.getPageSize(), Integer.MAX_VALUE);
 	}
 
 	private static Window<Object> window(RepositoryMethod method, Object[] args, List<?> parts,

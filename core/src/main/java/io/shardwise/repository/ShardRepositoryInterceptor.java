@@ -66,6 +66,8 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 
 	private final boolean fanOutAllowed;
 
+	private final SortProperties sortProperties;
+
 	private final Supplier<EntityOrder.NullOrdering> nullOrdering;
 
 	private final Supplier<PlatformTransactionManager> transactionManager;
@@ -96,6 +98,7 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 		router.validate(this.domainType);
 		this.shardwiseIds = findField(this.domainType, ShardwiseId.class) != null;
 		this.idProperty = idProperty(this.domainType);
+		this.sortProperties = new SortProperties(this.domainType);
 		for (Method method : metadata.getRepositoryInterface().getMethods()) {
 			if (!method.isDefault() && !java.lang.reflect.Modifier.isStatic(method.getModifiers())) {
 				RepositoryMethod plan = RepositoryMethod.of(method, this.domainType);
@@ -320,7 +323,9 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 			Map<Shard, Object[]> shardArgs, boolean firstHitWins) {
 		Object[] args = invocation.getArguments();
 		checkFanOutAllowed(plan, kind, args);
-		Sort sort = RepositoryResults.mergeSort(plan, args, this.idProperty);
+		Sort mergeSort = RepositoryResults.mergeSort(plan, args, this.idProperty);
+		// Before any shard runs: a bad sort is the caller's error, not a shard's.
+		Sort sort = (mergeSort != null) ? this.sortProperties.check(plan, mergeSort) : null;
 		Comparator<Object> order = (sort != null) ? EntityOrder.of(sort, this.nullOrdering.get()) : null;
 		ProxyMethodInvocation proxyInvocation = (ProxyMethodInvocation) invocation;
 		Map<Shard, MethodInvocation> calls = new LinkedHashMap<>();

@@ -7,14 +7,16 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.shardwise.audit.ConsistencyReport;
 import io.shardwise.audit.ShardConsistencyChecker;
 import io.shardwise.audit.ShardedTable;
-import io.shardwise.routing.ShardRoutingException;
 import io.shardwise.routing.Shards;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -28,6 +30,11 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 public class WeatherController {
+
+	/** Text without control characters (Unicode category Cc). */
+	private static final String PRINTABLE = "\\P{Cc}*";
+
+	private static final String NOT_PRINTABLE = "must not contain control characters";
 
 	private final WeatherLocationRepository locations;
 
@@ -64,12 +71,12 @@ public class WeatherController {
 
 	@PostMapping("/locations")
 	@ResponseStatus(HttpStatus.CREATED)
-	LocationView createLocation(@RequestBody NewLocation request) {
+	LocationView createLocation(@Valid @RequestBody NewLocation request) {
 		return LocationView.summary(this.locations.save(new WeatherLocation(request.continent(), request.city())));
 	}
 
 	@PostMapping("/locations/{id}/reports")
-	ResponseEntity<ReportView> createReport(@PathVariable long id, @RequestBody NewReport request) {
+	ResponseEntity<ReportView> createReport(@PathVariable long id, @Valid @RequestBody NewReport request) {
 		return this.locations.findById(id)
 			.map((location) -> this.reports.save(new Report(location, request.temperature())))
 			.map((report) -> ResponseEntity.status(HttpStatus.CREATED).body(ReportView.of(report)))
@@ -97,15 +104,20 @@ public class WeatherController {
 		return this.checker.check(TABLES);
 	}
 
-	@ExceptionHandler(ShardRoutingException.class)
-	ResponseEntity<ProblemDetail> badShardKey(ShardRoutingException ex) {
-		return ResponseEntity.badRequest().body(ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, ex.getMessage()));
+	/**
+	 * A new location, checked against the schema: {@code continent varchar(30)} and
+	 * {@code city varchar(50)}, both {@code not null}, neither with control characters
+	 * (PostgreSQL refuses a NUL byte in text).
+	 */
+	record NewLocation(@NotBlank @Size(max = 30) @Pattern(regexp = PRINTABLE, message = NOT_PRINTABLE) String continent,
+			@NotBlank @Size(max = 50) @Pattern(regexp = PRINTABLE, message = NOT_PRINTABLE) String city) {
 	}
 
-	record NewLocation(String continent, String city) {
-	}
-
-	record NewReport(double temperature) {
+	/**
+	 * A new report; like {@code double precision}, the temperature may be {@code "NaN"} or
+	 * {@code "Infinity"}.
+	 */
+	record NewReport(@NotNull Double temperature) {
 	}
 
 	record ReportView(long id, double temperature, LocalDateTime reportTime) {

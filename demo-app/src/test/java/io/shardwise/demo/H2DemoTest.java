@@ -43,4 +43,14 @@ class H2DemoTest {
 
 	}
 
+	@Nested
+	class Aggregates extends AggregateSemanticsTests {
+
+	}
+
+	@Nested
+	class HostileRequests extends HostileRequestTests {
+
+	}
+
 }

@@ -43,4 +43,14 @@ class PostgresDemoTest {
 
 	}
 
+	@Nested
+	class Aggregates extends AggregateSemanticsTests {
+
+	}
+
+	@Nested
+	class HostileRequests extends HostileRequestTests {
+
+	}
+
 }

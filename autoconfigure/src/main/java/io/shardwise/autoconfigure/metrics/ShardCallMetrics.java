@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.shardwise.autoconfigure.observation.ObservationShardCallObserver;
+import io.shardwise.fanout.CallErrors;
 import io.shardwise.observation.ShardCallKind;
 import io.shardwise.observation.ShardCallObserver;
 import io.shardwise.routing.Shard;
@@ -18,7 +19,8 @@ import io.shardwise.routing.ShardContext;
  * <ul>
  * <li>{@value #CALLS} (timer): every call on one shard, tagged {@code shard},
  * {@code kind} ({@code routed}, {@code fan-out}, {@code id-lookup}) and {@code outcome}
- * ({@code success}, {@code error});</li>
+ * ({@code success}; {@code error}, a failure of the shard; {@code call-error}, an error
+ * of the call itself that the shard merely reported, see {@link CallErrors});</li>
  * <li>{@value #FAN_OUT_WIDTH} (distribution summary): the number of shards of each
  * fan-out, tagged {@code kind}; its count is the number of fan-outs;</li>
  * <li>{@value #PARTIAL_RESULTS} (counter): fan-outs that returned a partial result;</li>
@@ -67,6 +69,13 @@ public class ShardCallMetrics implements ShardCallObserver {
 			T result = call.run();
 			outcome = "success";
 			return result;
+		}
+		catch (Throwable ex) {
+			if (CallErrors.isCallError(ex)) {
+				// The caller's mistake, the same on any shard: not a failure of this shard.
+				outcome = "call-error";
+			}
+			throw ex;
 		}
 		finally {
 			sample.stop(Timer.builder(CALLS)

@@ -18,6 +18,7 @@ import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterR
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.dao.InvalidDataAccessApiUsageException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -92,6 +93,23 @@ class ShardwiseMetricsTest {
 				throw new IllegalStateException(shard + " is down");
 			}));
 			assertThat(registry.find("shardwise.calls").tag("outcome", "error").timers()).isNotEmpty();
+			assertThat(registry.find("shardwise.fan-out.partial-results").counter()).isNull();
+		});
+	}
+
+	@Test
+	void errorsOfTheCallItselfAreNotCountedAsShardErrors() {
+		this.runner.withPropertyValues("shardwise.fan-out.on-shard-failure=partial").run((context) -> {
+			ShardTemplate shards = context.getBean(ShardTemplate.class);
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			InvalidDataAccessApiUsageException badArgument = new InvalidDataAccessApiUsageException("bad argument");
+			assertThatExceptionOfType(InvalidDataAccessApiUsageException.class)
+				.isThrownBy(() -> shards.onAllShards((shard) -> {
+					throw badArgument;
+				}))
+				.isSameAs(badArgument);
+			assertThat(registry.find("shardwise.calls").tag("outcome", "call-error").timers()).isNotEmpty();
+			assertThat(registry.find("shardwise.calls").tag("outcome", "error").timers()).isEmpty();
 			assertThat(registry.find("shardwise.fan-out.partial-results").counter()).isNull();
 		});
 	}
