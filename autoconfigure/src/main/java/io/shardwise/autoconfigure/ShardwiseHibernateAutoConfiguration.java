@@ -7,16 +7,22 @@ import java.sql.SQLException;
 import io.shardwise.routing.Shards;
 import org.hibernate.cfg.JdbcSettings;
 
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.hibernate.autoconfigure.HibernatePropertiesCustomizer;
 import org.springframework.context.annotation.Bean;
+import org.springframework.orm.jpa.AbstractEntityManagerFactoryBean;
+import org.springframework.orm.jpa.vendor.HibernateJpaVendorAdapter;
 
 /**
  * Lets Hibernate start on the routing DataSource. Hibernate reads JDBC metadata at boot,
  * when no shard is selected; instead it is told the database product and version of
- * the first shard (all shards run the same kind of database).
+ * the first shard (all shards run the same kind of database). Also gives the
+ * EntityManagerFactory a {@link ShardwiseJpaDialect}, so that commit and statement
+ * failures of an unreachable shard surface as a
+ * {@link io.shardwise.routing.ShardUnavailableException}.
  */
 @AutoConfiguration(after = ShardwiseAutoConfiguration.class,
 		beforeName = "org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration")
@@ -45,6 +51,27 @@ public class ShardwiseHibernateAutoConfiguration {
 				throw new IllegalStateException("Cannot read the database metadata of shard '" + firstShard
 						+ "' to configure Hibernate; set spring.jpa.database-platform to start without it", ex);
 			}
+		};
+	}
+
+	/**
+	 * Give an EntityManagerFactory on Hibernate the {@link ShardwiseJpaDialect}, before it
+	 * initializes (it takes the vendor adapter's dialect only when it has none).
+	 * @return the post-processor
+	 */
+	@Bean
+	static BeanPostProcessor shardwiseJpaDialectPostProcessor() {
+		return new BeanPostProcessor() {
+
+			@Override
+			public Object postProcessBeforeInitialization(Object bean, String beanName) {
+				if (bean instanceof AbstractEntityManagerFactoryBean factory && factory.getJpaDialect() == null
+						&& factory.getJpaVendorAdapter() instanceof HibernateJpaVendorAdapter) {
+					factory.setJpaDialect(new ShardwiseJpaDialect());
+				}
+				return bean;
+			}
+
 		};
 	}
 

@@ -23,6 +23,8 @@ import io.shardwise.observation.ShardCallKind;
 import io.shardwise.observation.ShardCallObserver;
 import io.shardwise.routing.Shard;
 import io.shardwise.routing.ShardContext;
+import io.shardwise.routing.ShardFailures;
+import io.shardwise.routing.ShardUnavailableException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.dao.IncorrectResultSizeDataAccessException;
@@ -36,7 +38,8 @@ import org.springframework.util.Assert;
  * <p>A failure that belongs to the call rather than to a shard (an
  * {@code InvalidDataAccessApiUsageException} such as a routing error, or an
  * {@code IncorrectResultSizeDataAccessException}) is rethrown as it is, whatever the
- * policy.
+ * policy. A failure that means the shard cannot be reached is reported as a
+ * {@link ShardUnavailableException} naming it, whichever layer raised it.
  *
  * <p>Workers are virtual threads when the JVM has them (Java 21+), platform threads of a
  * fixed pool otherwise; either way at most {@code maxParallelism} shard calls run at
@@ -125,7 +128,17 @@ public final class FanOutExecutor implements AutoCloseable {
 	 */
 	public <T> T run(ShardCallKind kind, String operation, Shard shard, ShardContext.Action<T> action)
 			throws Throwable {
-		return this.observer.observeShardCall(kind, operation, shard, () -> ShardContext.callOn(shard, action));
+		try {
+			return this.observer.observeShardCall(kind, operation, shard, () -> ShardContext.callOn(shard, action));
+		}
+		catch (ShardFanOutException ex) {
+			throw ex;
+		}
+		catch (RuntimeException ex) {
+			// One exception for "shard unavailable", whichever layer reported it.
+			ShardUnavailableException unavailable = ShardFailures.translate(ex, shard);
+			throw (unavailable != null) ? unavailable : ex;
+		}
 	}
 
 	private <T> Map<Shard, T> executeInParallel(ShardCallKind kind, String operation, List<Shard> shards,
