@@ -48,7 +48,7 @@ public class ShardRoutingDataSource extends AbstractRoutingDataSource {
 	public Connection getConnection() throws SQLException {
 		Shard shard = selectedShard();
 		try {
-			return shard.dataSource().getConnection();
+			return StatementCancellation.track(shard.dataSource().getConnection());
 		}
 		catch (SQLException ex) {
 			throw new ShardUnavailableException(shard.id(), ex);
@@ -59,7 +59,7 @@ public class ShardRoutingDataSource extends AbstractRoutingDataSource {
 	public Connection getConnection(String username, String password) throws SQLException {
 		Shard shard = selectedShard();
 		try {
-			return shard.dataSource().getConnection(username, password);
+			return StatementCancellation.track(shard.dataSource().getConnection(username, password));
 		}
 		catch (SQLException ex) {
 			throw new ShardUnavailableException(shard.id(), ex);
