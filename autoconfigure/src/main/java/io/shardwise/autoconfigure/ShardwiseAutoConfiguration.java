@@ -111,6 +111,11 @@ public class ShardwiseAutoConfiguration {
 	@Primary
 	public DataSource dataSource(Shards shards, ObjectProvider<ShardMigrator> migrator) {
 		migrator.ifAvailable((m) -> m.migrate(shards));
+		// After the migrations: Flyway refuses to start on a schema that has a table
+		// but no history yet, such as the lease table on a new database.
+		if (shards.nodeLease() != null) {
+			shards.nodeLease().start();
+		}
 		return new ShardwiseDataSource(shards);
 	}
 
