@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
 
+import io.shardwise.routing.Shard;
 import io.shardwise.routing.Shards;
 import org.hibernate.cfg.JdbcSettings;
 
@@ -37,7 +38,13 @@ public class ShardwiseHibernateAutoConfiguration {
 			if (properties.containsKey(JdbcSettings.DIALECT)) {
 				return;
 			}
-			String firstShard = shards.all().get(0).id();
+			// The first shard in service: one held out after a degraded start cannot answer.
+			String firstShard = shards.all()
+				.stream()
+				.map(Shard::id)
+				.filter(shards.availability()::isInService)
+				.findFirst()
+				.orElse(shards.all().get(0).id());
 			try (Connection connection = shards.get(firstShard).dataSource().getConnection()) {
 				DatabaseMetaData metaData = connection.getMetaData();
 				properties.put(JdbcSettings.JAKARTA_HBM2DDL_DB_NAME, metaData.getDatabaseProductName());

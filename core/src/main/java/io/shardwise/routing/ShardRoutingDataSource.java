@@ -16,7 +16,8 @@ import org.springframework.jdbc.datasource.lookup.AbstractRoutingDataSource;
  * <p>Unlike a hand-rolled routing DataSource it has no default target: a connection
  * requested with no shard selected fails with a {@link ShardRoutingException} instead of
  * silently landing on some shard. A shard whose pool cannot deliver a connection fails
- * the call with a {@link ShardUnavailableException} naming that shard.
+ * the call with a {@link ShardUnavailableException} naming that shard, and so does a
+ * shard held out of service ({@link ShardAvailability}), at once.
  *
  * <p>Expose it wrapped in a
  * {@link org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy}, so that a
@@ -47,6 +48,7 @@ public class ShardRoutingDataSource extends AbstractRoutingDataSource {
 	@Override
 	public Connection getConnection() throws SQLException {
 		Shard shard = selectedShard();
+		this.shards.availability().checkInService(shard);
 		try {
 			return StatementCancellation.track(shard.dataSource().getConnection());
 		}
@@ -58,6 +60,7 @@ public class ShardRoutingDataSource extends AbstractRoutingDataSource {
 	@Override
 	public Connection getConnection(String username, String password) throws SQLException {
 		Shard shard = selectedShard();
+		this.shards.availability().checkInService(shard);
 		try {
 			return StatementCancellation.track(shard.dataSource().getConnection(username, password));
 		}

@@ -27,6 +27,8 @@ public final class Shards implements AutoCloseable {
 
 	private final NodeLease nodeLease;
 
+	private final ShardAvailability availability = new ShardAvailability();
+
 	/**
 	 * Create the shard set, numbering the shards in the order of the map.
 	 * @param dataSources each shard's DataSource by shard id
@@ -143,6 +145,14 @@ public final class Shards implements AutoCloseable {
 
 	public int size() {
 		return this.all.size();
+	}
+
+	/**
+	 * Return which shards are held out of service (after a degraded start).
+	 * @return the availability of the shards
+	 */
+	public ShardAvailability availability() {
+		return this.availability;
 	}
 
 	/**
