@@ -13,8 +13,6 @@ import io.shardwise.routing.Shards;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
-
 /**
  * Checks at startup that every shard can be reached, before anything waits on a pool:
  * a shard that refuses the credentials, or answers with another error than a
@@ -37,8 +35,8 @@ public final class ShardStartup {
 	 * @param shards the shards
 	 * @param onShardUnavailable what to do with a shard that cannot be reached
 	 * @param migrator migrates the shards in service, or {@code null}
-	 * @throws InvalidConfigurationPropertyValueException if a shard refuses the
-	 * credentials or the database named by its URL
+	 * @throws ShardStartupException if a shard refuses the credentials or the database
+	 * named by its URL
 	 * @throws ShardUnavailableException if a shard cannot be reached and the start is not
 	 * degraded
 	 */
@@ -108,10 +106,12 @@ public final class ShardStartup {
 		String state = failure.getSQLState();
 		boolean credentials = state != null && state.startsWith("28");
 		String property = "shardwise.shards." + id + "." + (credentials ? "password" : "url");
-		String reason = "Shard '" + id + "' " + (credentials ? "refused the credentials" : "refused the connection")
-				+ ((state != null) ? " (SQL state " + state + ")" : "") + ": " + JdbcUrls.mask(failure.getMessage());
-		// The value itself is never shown: it is a password, or a URL that may hold one.
-		return new InvalidConfigurationPropertyValueException(property, "******", reason);
+		// Not an InvalidConfigurationPropertyValueException: its failure analyzer prints the
+		// property's value, here a password or a URL that may hold one.
+		return new ShardStartupException(id, property, "Shard '" + id + "' "
+				+ (credentials ? "refused the credentials" : "refused the connection")
+				+ ((state != null) ? " (SQL state " + state + ")" : "") + ": " + JdbcUrls.mask(failure.getMessage())
+				+ "; check " + (credentials ? property + " and shardwise.shards." + id + ".username" : property));
 	}
 
 }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.shardwise.autoconfigure.ShardStartupException;
 import io.shardwise.fanout.ShardFanOutException;
 import io.shardwise.routing.ShardUnavailableException;
 import io.shardwise.routing.Shards;
@@ -16,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -118,8 +118,10 @@ class DegradedStartTest {
 			.close());
 		long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 		assertThat(ShardwiseCauses.of(failure)).anySatisfy((ex) -> assertThat(ex)
-			.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class,
-					(invalid) -> assertThat(invalid.getName()).isEqualTo("shardwise.shards.asia.password"))
+			.isInstanceOfSatisfying(ShardStartupException.class, (refused) -> {
+				assertThat(refused.getShard()).isEqualTo("asia");
+				assertThat(refused.getProperty()).isEqualTo("shardwise.shards.asia.password");
+			})
 			.hasMessageContaining("Shard 'asia' refused the credentials (SQL state 28P01)"));
 		assertThat(ShardwiseCauses.messages(failure)).doesNotContain("Not-The-Password-1")
 			.doesNotContain(EmbeddedPostgresShards.APP_PASSWORD);
