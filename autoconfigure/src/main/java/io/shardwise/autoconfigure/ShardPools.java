@@ -1,10 +1,12 @@
 package io.shardwise.autoconfigure;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.shardwise.id.NodeLease;
 import io.shardwise.id.ShardIds;
 import io.shardwise.routing.Shards;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -28,10 +30,15 @@ final class ShardPools {
 			throw new InvalidConfigurationPropertyValueException("shardwise.shards", configured.size() + " shards",
 					"At most " + ShardIds.MAX_SHARDS + " shards are supported");
 		}
-		int node = idProperties.getNode();
-		if (node < 0 || node >= ShardIds.MAX_NODES) {
+		Integer node = idProperties.getNode();
+		if (node != null && (node < 0 || node >= ShardIds.MAX_NODES)) {
 			throw new InvalidConfigurationPropertyValueException("shardwise.id.node", node,
 					"Must be between 0 and " + (ShardIds.MAX_NODES - 1));
+		}
+		Duration leaseDuration = idProperties.getLeaseDuration();
+		if (leaseDuration == null || leaseDuration.toMillis() < 1000) {
+			throw new InvalidConfigurationPropertyValueException("shardwise.id.lease-duration", leaseDuration,
+					"Must be at least 1s");
 		}
 		configured.forEach((id, shard) -> {
 			if (!StringUtils.hasText(shard.getUrl())) {
@@ -48,7 +55,14 @@ final class ShardPools {
 			pools.values().forEach(HikariDataSource::close);
 			throw ex;
 		}
-		return new Shards(pools, indexes, node);
+		// The lease table lives on the shard with the lowest index, which every instance
+		// of the application agrees on.
+		String leaseShard = indexes.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
+		String where = "shard '" + leaseShard + "'";
+		NodeLease lease = (node != null)
+				? NodeLease.configured(pools.get(leaseShard), where, node, leaseDuration)
+				: NodeLease.automatic(pools.get(leaseShard), where, leaseDuration);
+		return new Shards(pools, indexes, lease);
 	}
 
 	/**

@@ -28,6 +28,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
@@ -49,7 +50,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 @AutoConfiguration(beforeName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
 @ConditionalOnBooleanProperty(name = "shardwise.enabled", matchIfMissing = true)
 @EnableConfigurationProperties({ ShardwiseProperties.class, ShardwiseIdProperties.class,
-		ShardwiseFanOutProperties.class })
+		ShardwiseFanOutProperties.class, ShardwiseStartupProperties.class })
 @Import(ShardwiseAutoConfiguration.AutoProxyRegistrar.class)
 public class ShardwiseAutoConfiguration {
 
@@ -105,20 +106,43 @@ public class ShardwiseAutoConfiguration {
 	/**
 	 * The application's DataSource: routes each connection to the selected shard, and
 	 * fetches it lazily so that the shard can be chosen after a transaction began. It is
-	 * published only after every shard has been migrated, and after checking that no two
-	 * shards reach the same database.
+	 * published only after every shard has been probed ({@link ShardStartup}), every
+	 * shard in service migrated, and no two shards found to reach the same database.
 	 * @param shards the shards
 	 * @param migrator migrates every shard, if migration is enabled
+	 * @param startup what to do with a shard that cannot be reached
 	 * @return the routing DataSource
 	 */
 	@Bean
 	@Primary
-	public DataSource dataSource(Shards shards, ObjectProvider<ShardMigrator> migrator) {
-		migrator.ifAvailable((m) -> m.migrate(shards));
+	public DataSource dataSource(Shards shards, ObjectProvider<ShardMigrator> migrator,
+			ShardwiseStartupProperties startup) {
+		ShardStartup.start(shards, startup.getOnShardUnavailable(), migrator.getIfAvailable());
 		// After the migration, which connects to every shard anyway: no second wait for a
 		// shard that is down.
 		DatabaseIdentity.requireDistinct(shards);
+		// After the migrations: Flyway refuses to start on a schema that has a table
+		// but no history yet, such as the lease table on a new database.
+		if (shards.nodeLease() != null) {
+			shards.nodeLease().start();
+		}
 		return new ShardwiseDataSource(shards);
+	}
+
+	/**
+	 * After a degraded start, readmits the shards held out of service once they answer
+	 * and are migrated.
+	 * @param shards the shards
+	 * @param migrator migrates a shard before it rejoins, if migration is enabled
+	 * @param startup the rejoin interval
+	 * @param dataSource the routing DataSource, whose creation holds the shards out
+	 * @return the rejoiner
+	 */
+	@Bean
+	@ConditionalOnProperty(name = "shardwise.startup.on-shard-unavailable", havingValue = "degraded")
+	public ShardRejoiner shardRejoiner(Shards shards, ObjectProvider<ShardMigrator> migrator,
+			ShardwiseStartupProperties startup, DataSource dataSource) {
+		return new ShardRejoiner(shards, migrator.getIfAvailable(), startup.getRejoinInterval());
 	}
 
 	@Bean

@@ -1,22 +1,26 @@
 package io.shardwise.autoconfigure;
 
+import java.time.Duration;
 import java.time.Instant;
 
 import io.shardwise.id.ShardIds;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * Global id generation ({@code @ShardwiseId}).
+ * Global id generation ({@code @ShardwiseId}): this instance's node number.
  */
 @ConfigurationProperties("shardwise.id")
 public class ShardwiseIdProperties {
 
 	/**
-	 * Number of this application instance, from 0 to 63. Instances that write to the
-	 * same shards at the same time must each have their own number, or their ids can
-	 * collide.
+	 * Node number of this application instance, from 0 to 63, which its ids carry so
+	 * that they differ from other instances'. Unset (default): the instance leases a
+	 * free number from the table shardwise_node_lease on the shard with the lowest
+	 * index, and startup fails if none is free or that shard cannot be reached. Set: the
+	 * number is registered in the same table, and startup fails if another running
+	 * instance holds it.
 	 */
-	private int node = 0;
+	private Integer node;
 
 	/**
 	 * When the application began to generate ids. A key that decodes to an earlier
@@ -27,11 +31,19 @@ public class ShardwiseIdProperties {
 	 */
 	private Instant validFrom = ShardIds.DEFAULT_VALID_FROM;
 
-	public int getNode() {
+	/**
+	 * How long a node lease lasts without renewal; it is renewed every quarter of it.
+	 * An instance stops generating ids when three quarters have passed without a
+	 * successful renewal, and the node of an instance that stopped is free again after
+	 * the whole duration. Clocks of the instances' hosts must agree within a quarter.
+	 */
+	private Duration leaseDuration = Duration.ofSeconds(60);
+
+	public Integer getNode() {
 		return this.node;
 	}
 
-	public void setNode(int node) {
+	public void setNode(Integer node) {
 		this.node = node;
 	}
 
@@ -41,6 +53,14 @@ public class ShardwiseIdProperties {
 
 	public void setValidFrom(Instant validFrom) {
 		this.validFrom = validFrom;
+	}
+
+	public Duration getLeaseDuration() {
+		return this.leaseDuration;
+	}
+
+	public void setLeaseDuration(Duration leaseDuration) {
+		this.leaseDuration = leaseDuration;
 	}
 
 }

@@ -1,8 +1,10 @@
 package io.shardwise.fanout;
 
 import java.lang.reflect.Method;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +25,9 @@ import io.shardwise.observation.ShardCallKind;
 import io.shardwise.observation.ShardCallObserver;
 import io.shardwise.routing.Shard;
 import io.shardwise.routing.ShardContext;
+import io.shardwise.routing.ShardFailures;
+import io.shardwise.routing.ShardUnavailableException;
+import io.shardwise.routing.StatementCancellation;
 import io.shardwise.unitofwork.ShardUnitOfWork;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -35,13 +40,18 @@ import org.springframework.util.Assert;
  *
  * <p>A failure that belongs to the call rather than to a shard (see
  * {@link CallErrors}: a routing error, a bad argument or sort property, a second row for
- * a single result) is rethrown as it is, whatever the policy.
+ * a single result) is rethrown as it is, whatever the policy. A failure that means the
+ * shard cannot be reached is reported as a {@link ShardUnavailableException} naming it,
+ * whichever layer raised it.
  *
  * <p>Workers are virtual threads when the JVM has them (Java 21+), platform threads of a
  * fixed pool otherwise; either way at most {@code maxParallelism} shard calls run at
  * once. A call that misses its deadline, or the first failure under
- * {@link FailurePolicy#FAIL}, interrupts the shard calls still running and the caller
- * returns at once. A fan-out started from inside a worker runs its calls one after the
+ * {@link FailurePolicy#FAIL}, stops the shard calls still running and the caller
+ * returns at once: a call holding a connection has its statements cancelled at the
+ * database (and they carry a query timeout ending at the deadline), so that its
+ * connection returns to the pool intact; a call without one is interrupted (see
+ * {@link StatementCancellation}). A fan-out started from inside a worker runs its calls one after the
  * other on that worker, so nested fan-outs cannot starve the pool.
  */
 public final class FanOutExecutor implements AutoCloseable {
@@ -127,7 +137,17 @@ public final class FanOutExecutor implements AutoCloseable {
 	 */
 	public <T> T run(ShardCallKind kind, String operation, Shard shard, ShardContext.Action<T> action)
 			throws Throwable {
-		return this.observer.observeShardCall(kind, operation, shard, () -> ShardUnitOfWork.callOn(shard, action));
+		try {
+			return this.observer.observeShardCall(kind, operation, shard, () -> ShardUnitOfWork.callOn(shard, action));
+		}
+		catch (ShardFanOutException ex) {
+			throw ex;
+		}
+		catch (RuntimeException ex) {
+			// One exception for "shard unavailable", whichever layer reported it.
+			ShardUnavailableException unavailable = ShardFailures.translate(ex, shard);
+			throw (unavailable != null) ? unavailable : ex;
+		}
 	}
 
 	private <T> Map<Shard, T> executeInParallel(ShardCallKind kind, String operation, List<Shard> shards,
@@ -135,9 +155,14 @@ public final class FanOutExecutor implements AutoCloseable {
 		long start = System.nanoTime();
 		ExecutorCompletionService<T> completion = new ExecutorCompletionService<>(this.executor);
 		Map<Future<T>, Shard> futures = new LinkedHashMap<>();
+		Map<Future<T>, StatementCancellation> cancellations = new HashMap<>();
+		long deadline = start + ((this.timeout != null) ? this.timeout.toNanos() : 0);
 		for (Shard shard : shards) {
-			futures.put(completion.submit(this.observer.onWorker(() -> runOnWorker(kind, operation, shard, call))),
-					shard);
+			StatementCancellation cancellation = new StatementCancellation(deadline, this.timeout != null);
+			Future<T> future = completion
+				.submit(this.observer.onWorker(() -> runOnWorker(kind, operation, shard, call, cancellation)));
+			futures.put(future, shard);
+			cancellations.put(future, cancellation);
 		}
 		Map<String, Throwable> failures = new LinkedHashMap<>();
 		int pending = shards.size();
@@ -165,10 +190,10 @@ public final class FanOutExecutor implements AutoCloseable {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			cancelAll(futures);
+			cancelAll(futures, cancellations);
 			throw new ShardFanOutException(operation, Map.of("(caller)", ex));
 		}
-		cancelAll(futures);
+		cancelAll(futures, cancellations);
 		Map<Shard, T> results = new LinkedHashMap<>();
 		futures.forEach((future, shard) -> {
 			if (!failures.containsKey(shard.id())) {
@@ -192,9 +217,11 @@ public final class FanOutExecutor implements AutoCloseable {
 		return outcome(operation, results, failures);
 	}
 
-	private <T> T runOnWorker(ShardCallKind kind, String operation, Shard shard, ShardCall<T> call) throws Exception {
+	private <T> T runOnWorker(ShardCallKind kind, String operation, Shard shard, ShardCall<T> call,
+			StatementCancellation cancellation) throws Exception {
 		this.permits.acquire();
 		WORKER.set(Boolean.TRUE);
+		cancellation.enter();
 		try {
 			return run(kind, operation, shard, () -> call.call(shard));
 		}
@@ -205,6 +232,7 @@ public final class FanOutExecutor implements AutoCloseable {
 			throw new IllegalStateException(ex);
 		}
 		finally {
+			cancellation.exit();
 			WORKER.remove();
 			this.permits.release();
 		}
@@ -266,8 +294,36 @@ public final class FanOutExecutor implements AutoCloseable {
 		return results;
 	}
 
-	private static <T> void cancelAll(Map<Future<T>, Shard> futures) {
-		futures.keySet().forEach((future) -> future.cancel(true));
+	/**
+	 * Stop the shard calls still running. A call that holds a connection is stopped at
+	 * the database, by cancelling its statements, and not interrupted: on a virtual
+	 * thread the interrupt would close the connection's socket while the server goes on
+	 * running the statement, and the pool would open a replacement. A call without a
+	 * connection (waiting for one, or for a permit) is interrupted.
+	 */
+	private <T> void cancelAll(Map<Future<T>, Shard> futures, Map<Future<T>, StatementCancellation> cancellations) {
+		List<Statement> running = null;
+		for (Future<T> future : futures.keySet()) {
+			if (future.isDone()) {
+				continue;
+			}
+			List<Statement> statements = cancellations.get(future).cancel();
+			if (StatementCancellation.holdsConnection(statements)) {
+				future.cancel(false);
+				if (running == null) {
+					running = new ArrayList<>();
+				}
+				running.addAll(statements);
+			}
+			else {
+				future.cancel(true);
+			}
+		}
+		if (running != null) {
+			// Cancelling talks to the database: not on the caller's thread, which returns now.
+			List<Statement> toCancel = running;
+			startThread("shardwise-cancel", () -> StatementCancellation.cancelStatements(toCancel));
+		}
 	}
 
 	/**

@@ -18,7 +18,8 @@ import org.springframework.util.Assert;
  * millisecond the sequence borrows the next millisecond instead of waiting, so the ids
  * stay unique and increasing; a clock that steps back never produces an id twice
  * either. Ids from different application instances differ in their node number, which
- * must be unique per running instance ({@code shardwise.id.node}).
+ * must be unique per running instance: leased through a {@link NodeLease}, or configured
+ * ({@code shardwise.id.node}).
  */
 public final class ShardIds {
 
@@ -53,17 +54,34 @@ public final class ShardIds {
 
 	private final int node;
 
+	private final NodeLease lease;
+
 	/**
 	 * Create a generator.
 	 * @param shardCount the number of shards, at most {@link #MAX_SHARDS}
 	 * @param node this instance's node number, from 0 to {@link #MAX_NODES} - 1
 	 */
 	public ShardIds(int shardCount, int node) {
+		this(shardCount, node, null);
+	}
+
+	/**
+	 * Create a generator whose node is leased: it asks the lease for the node before
+	 * every id, which it refuses if the lease is not (or no longer) this instance's.
+	 * @param shardCount the number of shards, at most {@link #MAX_SHARDS}
+	 * @param lease this instance's node lease, possibly not started yet
+	 */
+	public ShardIds(int shardCount, NodeLease lease) {
+		this(shardCount, 0, lease);
+	}
+
+	private ShardIds(int shardCount, int node, NodeLease lease) {
 		Assert.isTrue(shardCount > 0 && shardCount <= MAX_SHARDS,
 				() -> "Shard ids can name at most " + MAX_SHARDS + " shards, got " + shardCount);
 		Assert.isTrue(node >= 0 && node < MAX_NODES,
 				() -> "Node must be between 0 and " + (MAX_NODES - 1) + ", got " + node);
 		this.node = node;
+		this.lease = lease;
 		this.lastByShard = new AtomicLong[shardCount];
 		for (int i = 0; i < shardCount; i++) {
 			this.lastByShard[i] = new AtomicLong();
@@ -87,8 +105,9 @@ public final class ShardIds {
 		while (!last.compareAndSet(previous, tick));
 		long millis = tick >>> SEQUENCE_BITS;
 		long sequence = tick & ((1 << SEQUENCE_BITS) - 1);
-		return (millis << TIME_SHIFT) | ((long) shardIndex << SHARD_SHIFT) | ((long) this.node << SEQUENCE_BITS)
-				| sequence;
+		// A leased node is only ours for ids stamped before the lease runs out.
+		long node = (this.lease != null) ? this.lease.checkedNode(millis + EPOCH_MILLIS) : this.node;
+		return (millis << TIME_SHIFT) | ((long) shardIndex << SHARD_SHIFT) | (node << SEQUENCE_BITS) | sequence;
 	}
 
 	/**

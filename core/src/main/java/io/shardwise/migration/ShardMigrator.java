@@ -29,22 +29,34 @@ public class ShardMigrator {
 	}
 
 	/**
-	 * Migrate every shard.
+	 * Migrate every shard in service, in the order of the shards; shards held out of
+	 * service (after a degraded start) are migrated when they rejoin.
 	 * @param shards the shards
 	 * @throws ShardMigrationException naming the first shard whose migration failed
 	 */
 	public void migrate(Shards shards) {
 		for (Shard shard : shards.all()) {
-			try {
-				FluentConfiguration configuration = Flyway.configure(getClass().getClassLoader())
-					.dataSource(shard.dataSource())
-					.locations(this.locations.toArray(String[]::new));
-				this.customizer.accept(configuration);
-				configuration.load().migrate();
+			if (shards.availability().isInService(shard.id())) {
+				migrate(shard);
 			}
-			catch (RuntimeException ex) {
-				throw new ShardMigrationException(shard.id(), ex);
-			}
+		}
+	}
+
+	/**
+	 * Migrate one shard.
+	 * @param shard the shard
+	 * @throws ShardMigrationException naming the shard, if its migration failed
+	 */
+	public void migrate(Shard shard) {
+		try {
+			FluentConfiguration configuration = Flyway.configure(getClass().getClassLoader())
+				.dataSource(shard.dataSource())
+				.locations(this.locations.toArray(String[]::new));
+			this.customizer.accept(configuration);
+			configuration.load().migrate();
+		}
+		catch (RuntimeException ex) {
+			throw new ShardMigrationException(shard.id(), ex);
 		}
 	}
 

@@ -16,7 +16,8 @@ import org.springframework.jdbc.datasource.lookup.AbstractRoutingDataSource;
  * <p>Unlike a hand-rolled routing DataSource it has no default target: a connection
  * requested with no shard selected fails with a {@link ShardRoutingException} instead of
  * silently landing on some shard. A shard whose pool cannot deliver a connection fails
- * the call with a {@link ShardUnavailableException} naming that shard.
+ * the call with a {@link ShardUnavailableException} naming that shard, and so does a
+ * shard held out of service ({@link ShardAvailability}), at once.
  *
  * <p>Expose it wrapped in a
  * {@link org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy}, so that a
@@ -47,8 +48,9 @@ public class ShardRoutingDataSource extends AbstractRoutingDataSource {
 	@Override
 	public Connection getConnection() throws SQLException {
 		Shard shard = selectedShard();
+		this.shards.availability().checkInService(shard);
 		try {
-			return shard.dataSource().getConnection();
+			return StatementCancellation.track(shard.dataSource().getConnection());
 		}
 		catch (SQLException ex) {
 			throw new ShardUnavailableException(shard.id(), ex);
@@ -58,8 +60,9 @@ public class ShardRoutingDataSource extends AbstractRoutingDataSource {
 	@Override
 	public Connection getConnection(String username, String password) throws SQLException {
 		Shard shard = selectedShard();
+		this.shards.availability().checkInService(shard);
 		try {
-			return shard.dataSource().getConnection(username, password);
+			return StatementCancellation.track(shard.dataSource().getConnection(username, password));
 		}
 		catch (SQLException ex) {
 			throw new ShardUnavailableException(shard.id(), ex);

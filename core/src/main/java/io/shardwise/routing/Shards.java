@@ -5,9 +5,11 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 import javax.sql.DataSource;
 
+import io.shardwise.id.NodeLease;
 import io.shardwise.id.ShardIds;
 import org.springframework.util.Assert;
 
@@ -22,6 +24,10 @@ public final class Shards implements AutoCloseable {
 	private final Map<String, Shard> byId;
 
 	private final Shard[] byIndex;
+
+	private final NodeLease nodeLease;
+
+	private final ShardAvailability availability = new ShardAvailability();
 
 	/**
 	 * Create the shard set, numbering the shards in the order of the map.
@@ -40,10 +46,29 @@ public final class Shards implements AutoCloseable {
 	 * @param node this application instance's node number for {@link ShardIds}
 	 */
 	public Shards(Map<String, ? extends DataSource> dataSources, Map<String, Integer> indexes, int node) {
+		this(dataSources, indexes, (size) -> new ShardIds(size, node), null);
+	}
+
+	/**
+	 * Create the shard set, with a leased node number. Closing the shards closes the
+	 * lease first (releasing the node), then the pools.
+	 * @param dataSources each shard's DataSource by shard id
+	 * @param indexes each shard's index, unique, from 0 to {@link ShardIds#MAX_SHARDS} - 1:
+	 * the number its global ids carry and its place in the order of the shards
+	 * @param nodeLease this application instance's node lease, started by the caller
+	 * once the database that holds it is ready
+	 */
+	public Shards(Map<String, ? extends DataSource> dataSources, Map<String, Integer> indexes, NodeLease nodeLease) {
+		this(dataSources, indexes, (size) -> new ShardIds(size, nodeLease), nodeLease);
+	}
+
+	private Shards(Map<String, ? extends DataSource> dataSources, Map<String, Integer> indexes,
+			IntFunction<ShardIds> idsOfSize, NodeLease nodeLease) {
 		Assert.notEmpty(dataSources, "At least one shard is required");
 		Assert.isTrue(indexes.keySet().equals(dataSources.keySet()), "Every shard needs exactly one index");
 		int size = indexes.values().stream().mapToInt(Integer::intValue).max().orElse(0) + 1;
-		ShardIds ids = new ShardIds(size, node);
+		ShardIds ids = idsOfSize.apply(size);
+		this.nodeLease = nodeLease;
 		this.byIndex = new Shard[size];
 		Map<String, Shard> map = new HashMap<>();
 		dataSources.forEach((id, dataSource) -> {
@@ -122,8 +147,28 @@ public final class Shards implements AutoCloseable {
 		return this.all.size();
 	}
 
+	/**
+	 * Return which shards are held out of service (after a degraded start).
+	 * @return the availability of the shards
+	 */
+	public ShardAvailability availability() {
+		return this.availability;
+	}
+
+	/**
+	 * Return this instance's id node lease.
+	 * @return the lease, or {@code null} if the node number is fixed without one
+	 */
+	public NodeLease nodeLease() {
+		return this.nodeLease;
+	}
+
 	@Override
 	public void close() throws Exception {
+		if (this.nodeLease != null) {
+			// Release the node while the pools are still open.
+			this.nodeLease.close();
+		}
 		Exception failure = null;
 		for (Shard shard : this.all) {
 			if (shard.dataSource() instanceof AutoCloseable closeable) {

@@ -20,13 +20,18 @@ public class ShardwiseDataSource extends LazyConnectionDataSourceProxy {
 	/**
 	 * Create the DataSource of a set of shards. The connection defaults that the lazy
 	 * proxy reports before fetching a connection (auto-commit, isolation) are read from the
-	 * first shard now, as no shard is selected later when they are needed; shards share
+	 * first shard in service now, as no shard is selected later when they are needed; shards share
 	 * one kind of database.
 	 * @param shards the shards
 	 */
 	public ShardwiseDataSource(Shards shards) {
 		super(new ShardRoutingDataSource(shards));
-		try (Connection connection = shards.all().get(0).dataSource().getConnection()) {
+		Shard first = shards.all()
+			.stream()
+			.filter((shard) -> shards.availability().isInService(shard.id()))
+			.findFirst()
+			.orElse(shards.all().get(0));
+		try (Connection connection = first.dataSource().getConnection()) {
 			setDefaultAutoCommit(connection.getAutoCommit());
 			setDefaultTransactionIsolation(connection.getTransactionIsolation());
 		}

@@ -2,12 +2,19 @@ package io.shardwise.demo;
 
 import java.util.List;
 
+import io.shardwise.fanout.ShardFanOutException;
+import io.shardwise.routing.ShardUnavailableException;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.stereotype.Component;
 
 /**
- * Stores the seed's seven cities and three reports when the shards are empty.
+ * Stores the seed's seven cities and three reports when the shards are empty. After a
+ * degraded start (a shard unreachable), it seeds nothing: it cannot tell whether the
+ * missing shard is empty.
  */
 @Component
 class SeedData implements ApplicationRunner {
@@ -18,9 +25,17 @@ class SeedData implements ApplicationRunner {
 		this.locations = locations;
 	}
 
+	private static final Log logger = LogFactory.getLog(SeedData.class);
+
 	@Override
 	public void run(ApplicationArguments args) {
-		if (this.locations.count() > 0) {
+		try {
+			if (this.locations.count() > 0) {
+				return;
+			}
+		}
+		catch (ShardFanOutException | ShardUnavailableException ex) {
+			logger.warn("Not seeding: a shard is unavailable (" + ex.getMessage() + ")");
 			return;
 		}
 		WeatherLocation tokyo = new WeatherLocation("Asia", "Tokyo");

@@ -104,6 +104,15 @@ public final class EmbeddedPostgresShards implements AutoCloseable {
 	}
 
 	/**
+	 * Kill a shard's server with SIGKILL, the postmaster and every backend at once, as
+	 * a crash would: no connection is told anything, and the next start recovers.
+	 * @param shard the shard id
+	 */
+	void kill(String shard) {
+		this.servers.get(shard).kill();
+	}
+
+	/**
 	 * Start a stopped shard's server again, on the same port and data.
 	 * @param shard the shard id
 	 */
@@ -205,6 +214,38 @@ public final class EmbeddedPostgresShards implements AutoCloseable {
 				}
 				this.postgres = null;
 			}
+		}
+
+		synchronized void kill() {
+			if (this.postgres == null) {
+				return;
+			}
+			try {
+				long pid = Long.parseLong(Files.readAllLines(this.directory.toPath().resolve("postmaster.pid")).get(0).trim());
+				ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow();
+				List<ProcessHandle> all = new java.util.ArrayList<>(postmaster.descendants().toList());
+				all.add(0, postmaster);
+				all.forEach(ProcessHandle::destroyForcibly);
+				for (ProcessHandle process : all) {
+					process.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+				}
+			}
+			catch (IOException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ex) {
+				throw new IllegalStateException("Cannot kill PostgreSQL of shard " + this.shard, ex);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException(ex);
+			}
+			try {
+				// Releases the embedded server's own lock on the data directory; its
+				// "pg_ctl stop" finds no server.
+				this.postgres.close();
+			}
+			catch (IOException | RuntimeException ex) {
+				// expected: the server is gone
+			}
+			this.postgres = null;
 		}
 
 		synchronized void destroy() {

@@ -6,6 +6,12 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 import io.shardwise.autoconfigure.JdbcUrls;
@@ -22,7 +28,11 @@ import org.springframework.boot.health.contributor.Status;
 
 /**
  * The "shards" health contributor: one component per shard, in declaration order, that
- * checks a connection of the shard's own pool with {@link Connection#isValid(int)}.
+ * checks a connection of the shard's own pool with {@link Connection#isValid(int)},
+ * within a deadline of its own: a shard whose server is down, or whose pool has no free
+ * connection, is reported failing at the deadline instead of holding the health
+ * endpoint for the pool's connection timeout. A shard held out of service after a
+ * degraded start fails at once, without a connection attempt.
  *
  * <p>An UP shard reports its database product and the time the check took (getting a
  * connection and validating it, in milliseconds with microsecond precision). A failing
@@ -30,7 +40,7 @@ import org.springframework.boot.health.contributor.Status;
  * any JDBC URL masked; see {@link ShardwiseHealthProperties#getOnShardDown()} for its
  * status.
  */
-public class ShardsHealthContributor implements CompositeHealthContributor {
+public class ShardsHealthContributor implements CompositeHealthContributor, AutoCloseable {
 
 	/**
 	 * Status of a failing shard under {@link ShardDownStatus#DEGRADED}.
@@ -43,6 +53,16 @@ public class ShardsHealthContributor implements CompositeHealthContributor {
 
 	private final int timeoutSeconds;
 
+	private final long timeoutMillis;
+
+	private final Map<String, Future<Health.Builder>> running = new ConcurrentHashMap<>();
+
+	private final ExecutorService checks = Executors.newCachedThreadPool((task) -> {
+		Thread thread = new Thread(task, "shardwise-health");
+		thread.setDaemon(true);
+		return thread;
+	});
+
 	private final Map<String, ShardHealthIndicator> indicators = new LinkedHashMap<>();
 
 	private final Map<String, Boolean> lastPassed = new ConcurrentHashMap<>();
@@ -51,12 +71,13 @@ public class ShardsHealthContributor implements CompositeHealthContributor {
 	 * Create the contributor.
 	 * @param shards the shards
 	 * @param onShardDown how a failing shard is reported
-	 * @param validationTimeout the timeout of {@link Connection#isValid(int)}
+	 * @param timeout the deadline of one shard's check
 	 */
-	public ShardsHealthContributor(Shards shards, ShardDownStatus onShardDown, Duration validationTimeout) {
+	public ShardsHealthContributor(Shards shards, ShardDownStatus onShardDown, Duration timeout) {
 		this.shards = shards;
 		this.onShardDown = onShardDown;
-		this.timeoutSeconds = (int) Math.max(1, (validationTimeout.toMillis() + 999) / 1000);
+		this.timeoutMillis = Math.max(1, timeout.toMillis());
+		this.timeoutSeconds = (int) Math.max(1, (timeout.toMillis() + 999) / 1000);
 		shards.all().forEach((shard) -> this.indicators.put(shard.id(), new ShardHealthIndicator(shard)));
 	}
 
@@ -75,6 +96,50 @@ public class ShardsHealthContributor implements CompositeHealthContributor {
 	private Health check(Shard shard) {
 		long start = System.nanoTime();
 		Health.Builder health;
+		String outOfService = this.shards.availability().reasonOutOfService(shard.id());
+		if (outOfService != null) {
+			health = Health.down().withDetail("error", "Out of service: " + outOfService);
+		}
+		else {
+			health = checkWithinDeadline(shard);
+		}
+		double millis = Math.round((System.nanoTime() - start) / 1000.0) / 1000.0;
+		Health result = health.withDetail("validationTimeMillis", millis).build();
+		boolean passed = Status.UP.equals(result.getStatus());
+		this.lastPassed.put(shard.id(), passed);
+		if (passed || this.onShardDown == ShardDownStatus.DOWN || !anotherShardUp(shard)) {
+			return result;
+		}
+		return Health.status(DEGRADED).withDetails(result.getDetails()).build();
+	}
+
+	private Health.Builder checkWithinDeadline(Shard shard) {
+		// One check per shard at a time: a check stuck behind a blocked pool is waited
+		// for again by the next request, not joined by another thread.
+		Future<Health.Builder> check = this.running.computeIfAbsent(shard.id(),
+				(id) -> this.checks.submit(() -> validate(shard)));
+		try {
+			Health.Builder health = check.get(this.timeoutMillis, TimeUnit.MILLISECONDS);
+			this.running.remove(shard.id(), check);
+			return health;
+		}
+		catch (TimeoutException ex) {
+			return Health.down()
+				.withDetail("error", "No answer within the health timeout of " + this.timeoutMillis
+						+ " ms: the shard's server does not answer, or its pool has no free connection");
+		}
+		catch (ExecutionException ex) {
+			this.running.remove(shard.id(), check);
+			return Health.down().withDetail("error", describe(ex.getCause()));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return Health.down().withDetail("error", "Interrupted");
+		}
+	}
+
+	private Health.Builder validate(Shard shard) {
+		Health.Builder health;
 		try (Connection connection = shard.dataSource().getConnection()) {
 			if (connection.isValid(this.timeoutSeconds)) {
 				health = Health.up().withDetail("database", connection.getMetaData().getDatabaseProductName());
@@ -90,14 +155,7 @@ public class ShardsHealthContributor implements CompositeHealthContributor {
 				health.withDetail("cause", describe(ex.getCause()));
 			}
 		}
-		double millis = Math.round((System.nanoTime() - start) / 1000.0) / 1000.0;
-		Health result = health.withDetail("validationTimeMillis", millis).build();
-		boolean passed = Status.UP.equals(result.getStatus());
-		this.lastPassed.put(shard.id(), passed);
-		if (passed || this.onShardDown == ShardDownStatus.DOWN || !anotherShardUp(shard)) {
-			return result;
-		}
-		return Health.status(DEGRADED).withDetails(result.getDetails()).build();
+		return health;
 	}
 
 	private boolean anotherShardUp(Shard failed) {
@@ -113,6 +171,14 @@ public class ShardsHealthContributor implements CompositeHealthContributor {
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * Stop the threads of checks still running.
+	 */
+	@Override
+	public void close() {
+		this.checks.shutdownNow();
 	}
 
 	private static String describe(Throwable ex) {

@@ -28,7 +28,7 @@ public class ShardwiseHealthContributorAutoConfiguration {
 	@ConditionalOnMissingBean(name = "shardsHealthContributor")
 	@ConditionalOnEnabledHealthIndicator("shards")
 	public ShardsHealthContributor shardsHealthContributor(Shards shards, ShardwiseHealthProperties properties) {
-		return new ShardsHealthContributor(shards, properties.getOnShardDown(), properties.getValidationTimeout());
+		return new ShardsHealthContributor(shards, properties.getOnShardDown(), properties.getTimeout());
 	}
 
 }

@@ -21,11 +21,13 @@ public class ShardwiseHealthProperties {
 	private ShardDownStatus onShardDown = ShardDownStatus.DOWN;
 
 	/**
-	 * How long the validation of a shard's connection (Connection#isValid) may take,
-	 * rounded up to whole seconds. Getting the connection is bounded by the pool's
-	 * connection-timeout.
+	 * Deadline of one shard's check: getting a connection from its pool and validating
+	 * it (Connection#isValid, given the deadline rounded up to whole seconds). A shard
+	 * that does not answer within it, because its server is down or its pool has no free
+	 * connection, is reported failing at the deadline; the check goes on in the
+	 * background, and later checks wait for it rather than start another one.
 	 */
-	private Duration validationTimeout = Duration.ofSeconds(1);
+	private Duration timeout = Duration.ofSeconds(1);
 
 	public ShardDownStatus getOnShardDown() {
 		return this.onShardDown;
@@ -35,12 +37,12 @@ public class ShardwiseHealthProperties {
 		this.onShardDown = onShardDown;
 	}
 
-	public Duration getValidationTimeout() {
-		return this.validationTimeout;
+	public Duration getTimeout() {
+		return this.timeout;
 	}
 
-	public void setValidationTimeout(Duration validationTimeout) {
-		this.validationTimeout = validationTimeout;
+	public void setTimeout(Duration timeout) {
+		this.timeout = timeout;
 	}
 
 	/**

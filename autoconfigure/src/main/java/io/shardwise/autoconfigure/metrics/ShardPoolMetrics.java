@@ -2,6 +2,7 @@ package io.shardwise.autoconfigure.metrics;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
@@ -16,7 +17,9 @@ import org.apache.commons.logging.LogFactory;
  * Binds the HikariCP metrics ({@code hikaricp.connections.*}) of every shard's pool.
  * Spring Boot's own pool metrics see only the application's routing DataSource, not the
  * shard pools behind it. HikariCP tags its meters {@code pool=shardwise-<id>};
- * {@link #shardTagFilter()} adds {@code shard=<id>}.
+ * {@link #shardTagFilter()} adds {@code shard=<id>}. Also registers
+ * {@code shardwise.shard.in-service} per shard: 0 while the shard is held out of service
+ * after a degraded start, 1 otherwise.
  */
 public class ShardPoolMetrics implements MeterBinder {
 
@@ -39,6 +42,14 @@ public class ShardPoolMetrics implements MeterBinder {
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
+		for (Shard shard : this.shards.all()) {
+			// 0 while the shard is held out of service after a degraded start.
+			Gauge.builder("shardwise.shard.in-service", this.shards,
+					(shards) -> shards.availability().isInService(shard.id()) ? 1 : 0)
+				.tag("shard", shard.id())
+				.description("Whether the shard serves calls: 0 while it is held out of service after a degraded start")
+				.register(registry);
+		}
 		for (Shard shard : this.shards.all()) {
 			if (shard.dataSource() instanceof HikariDataSource hikari && hikari.getMetricsTrackerFactory() == null
 					&& hikari.getMetricRegistry() == null) {

@@ -6,8 +6,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
 
+import javax.sql.DataSource;
+
 import io.shardwise.autoconfigure.ShardwiseAutoConfiguration;
 import io.shardwise.autoconfigure.ShardwiseMigrationAutoConfiguration;
+import io.shardwise.routing.Shards;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
@@ -53,6 +56,41 @@ class ShardsHealthContributorTest {
 	ShardsHealthContributorTest() throws SQLException {
 		create(this.northUrl);
 		create(this.southUrl);
+	}
+
+	@Test
+	void aShardWhosePoolIsExhaustedIsDownAtTheHealthDeadlineNotAfterThePoolTimeout() {
+		this.runner.withPropertyValues("shardwise.shards.south.pool.connection-timeout=30s",
+				"shardwise.health.timeout=200ms").run((context) -> {
+					HealthEndpoint health = context.getBean(HealthEndpoint.class);
+					Shards shards = context.getBean(Shards.class);
+					DataSource south = shards.get("south").dataSource();
+					// Every connection of the pool busy: a check would wait 30 s for one.
+					try (Connection first = south.getConnection(); Connection second = south.getConnection()) {
+						for (int i = 0; i < 3; i++) {
+							HealthDescriptor descriptor = health.healthForPath("shards", "south");
+							assertThat(descriptor.getStatus()).isEqualTo(Status.DOWN);
+							assertThat(((IndicatedHealthDescriptor) descriptor).getDetails().get("error").toString())
+								.contains("No answer within the health timeout of 200 ms");
+						}
+						assertThat(health.healthForPath("shards", "north").getStatus()).isEqualTo(Status.UP);
+					}
+				});
+	}
+
+	@Test
+	void aShardHeldOutOfServiceIsDownWithoutAConnectionAttempt() {
+		this.runner.run((context) -> {
+			HealthEndpoint health = context.getBean(HealthEndpoint.class);
+			Shards shards = context.getBean(Shards.class);
+			shards.availability().holdOut("south", "unreachable at startup");
+			HealthDescriptor south = health.healthForPath("shards", "south");
+			assertThat(south.getStatus()).isEqualTo(Status.DOWN);
+			assertThat(((IndicatedHealthDescriptor) south).getDetails()).containsEntry("error",
+					"Out of service: unreachable at startup");
+			shards.availability().readmit("south");
+			assertThat(health.healthForPath("shards", "south").getStatus()).isEqualTo(Status.UP);
+		});
 	}
 
 	@Test

@@ -1,0 +1,188 @@
+package io.shardwise.routing;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Lets one shard call, running on its own thread, be stopped at the database: the
+ * connections that {@link ShardRoutingDataSource} hands out on that thread remember the
+ * statements they create, give each a query timeout that ends at the call's deadline,
+ * and refuse to create statements once the call is cancelled.
+ *
+ * <p>Interrupting the thread alone is not enough: on a virtual thread (Java 21+) an
+ * interrupt closes the socket of a statement in progress, the server keeps running the
+ * statement, and the pool opens a replacement connection, so the server ends up with
+ * more connections than the pool's size. {@link #cancel()} instead tells the caller
+ * whether the call holds a connection; if so, the caller cancels its statements
+ * ({@link Statement#cancel()}, which the database answers by failing the statement), and
+ * the connection goes back to the pool intact.
+ */
+public final class StatementCancellation {
+
+	private static final ThreadLocal<StatementCancellation> CURRENT = new ThreadLocal<>();
+
+	private static final Class<?>[] CONNECTION = { Connection.class };
+
+	private final long deadlineNanos;
+
+	private final boolean hasDeadline;
+
+	private final List<Statement> statements = new ArrayList<>();
+
+	private int openConnections;
+
+	private boolean cancelled;
+
+	/**
+	 * Create the cancellation of one shard call.
+	 * @param deadlineNanos the {@link System#nanoTime()} at which the call's statements
+	 * time out, if {@code hasDeadline}
+	 * @param hasDeadline whether the call has a deadline
+	 */
+	public StatementCancellation(long deadlineNanos, boolean hasDeadline) {
+		this.deadlineNanos = deadlineNanos;
+		this.hasDeadline = hasDeadline;
+	}
+
+	/**
+	 * Make this the cancellation of the calls on the current thread, until {@link #exit()}.
+	 */
+	public void enter() {
+		CURRENT.set(this);
+	}
+
+	/**
+	 * End this cancellation's scope on the current thread.
+	 */
+	public void exit() {
+		CURRENT.remove();
+	}
+
+	static Connection track(Connection connection) {
+		StatementCancellation current = CURRENT.get();
+		return (current != null) ? current.tracked(connection) : connection;
+	}
+
+	private synchronized Connection tracked(Connection connection) {
+		this.openConnections++;
+		return (Connection) Proxy.newProxyInstance(StatementCancellation.class.getClassLoader(), CONNECTION,
+				new TrackingConnection(connection));
+	}
+
+	/**
+	 * Cancel the call: statements it creates from now on fail, and the returned
+	 * statements, if any, are to be cancelled with {@link #cancelStatements(List)} (off
+	 * the caller's thread: cancelling talks to the database).
+	 * @return the statements of the call's open connections; empty if the call holds no
+	 * connection, when interrupting its thread is safe
+	 */
+	public synchronized List<Statement> cancel() {
+		this.cancelled = true;
+		return (this.openConnections > 0) ? List.copyOf(this.statements) : List.of();
+	}
+
+	/**
+	 * Return whether the call held a connection when it was cancelled.
+	 * @param statements what {@link #cancel()} returned
+	 * @return whether interrupting the call's thread would break a connection
+	 */
+	public static boolean holdsConnection(List<Statement> statements) {
+		return !statements.isEmpty();
+	}
+
+	/**
+	 * Cancel statements, ignoring those that are closed or not running.
+	 * @param statements the statements
+	 */
+	public static void cancelStatements(List<Statement> statements) {
+		for (Statement statement : statements) {
+			try {
+				statement.cancel();
+			}
+			catch (SQLException | RuntimeException ex) {
+				// Closed, or finished meanwhile: nothing to cancel.
+			}
+		}
+	}
+
+	private synchronized void register(Statement statement) throws SQLException {
+		if (this.cancelled) {
+			statement.close();
+			throw cancelledException();
+		}
+		this.statements.add(statement);
+		if (this.hasDeadline) {
+			long remaining = this.deadlineNanos - System.nanoTime();
+			if (remaining <= 0) {
+				statement.close();
+				throw cancelledException();
+			}
+			// Whole seconds, rounded up: the driver stops a statement the deadline missed
+			// even if no one is left to cancel it.
+			statement.setQueryTimeout((int) Math.max(1, (TimeUnit.NANOSECONDS.toMillis(remaining) + 999) / 1000));
+		}
+	}
+
+	private synchronized void closed() {
+		this.openConnections--;
+		if (this.openConnections == 0) {
+			this.statements.clear();
+		}
+	}
+
+	private static SQLTimeoutException cancelledException() {
+		return new SQLTimeoutException("The shard call was cancelled: its fan-out deadline passed or another shard "
+				+ "failed");
+	}
+
+	private final class TrackingConnection implements InvocationHandler {
+
+		private final Connection target;
+
+		private boolean closed;
+
+		TrackingConnection(Connection target) {
+			this.target = target;
+		}
+
+		@Override
+		public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+			String name = method.getName();
+			if (name.equals("equals")) {
+				return proxy == args[0];
+			}
+			if (name.equals("hashCode")) {
+				return System.identityHashCode(proxy);
+			}
+			if (name.equals("toString")) {
+				return "Cancellable " + this.target;
+			}
+			Object result;
+			try {
+				result = method.invoke(this.target, args);
+			}
+			catch (InvocationTargetException ex) {
+				throw ex.getTargetException();
+			}
+			if (result instanceof Statement statement) {
+				register(statement);
+			}
+			else if (name.equals("close") && !this.closed) {
+				this.closed = true;
+				closed();
+			}
+			return result;
+		}
+
+	}
+
+}
