@@ -65,7 +65,7 @@ public final class BenchmarkSuite {
 	/** The suite: every benchmark class the issue asks for (not the breakdowns). */
 	private static final String SUITE = "io\\.shardwise\\.benchmarks\\."
 			+ "(JdbcRoutingBenchmark|JpaRoutingBenchmark|RoutedWriteBenchmark|IdGenerationBenchmark|StartupBenchmark"
-			+ "|FanOutQueryBenchmark|FanOutLatencyBenchmark)\\.";
+			+ "|FanOutQueryBenchmark|FanOutLatencyBenchmark|SmallFanOutBenchmark)\\.";
 
 	/**
 	 * Benchmarks that run in one fork per side when the whole suite runs (no
@@ -73,7 +73,7 @@ public final class BenchmarkSuite {
 	 * theirs loads the shards and copies them into the unsharded database first. With
 	 * {@code --include FanOut} they get {@code --forks} forks like any other.
 	 */
-	private static final Pattern ONE_FORK_IN_SUITE = Pattern.compile("\\.FanOut\\w*Benchmark\\.");
+	private static final Pattern ONE_FORK_IN_SUITE = Pattern.compile("\\.\\w*FanOut\\w*Benchmark\\.");
 
 	/** The pairs the issue asks for: Shardwise first, its baseline second. */
 	private static final List<Comparison> COMPARISONS = List.of(
@@ -99,6 +99,24 @@ public final class BenchmarkSuite {
 					Double.NaN),
 			new Comparison("6c. GROUP BY continent, COUNT + AVG (`aggregate` vs `JdbcTemplate`)",
 					"FanOutQueryBenchmark.shardwiseGroupBy", "FanOutQueryBenchmark.unshardedGroupBy", 0.8),
+			new Comparison("7a. Keyset page of 20, JDBC (`queryOrdered` vs `JdbcTemplate`)",
+					"SmallFanOutBenchmark.shardwiseJdbcKeysetPage", "SmallFanOutBenchmark.unshardedJdbcKeysetPage", 0.25),
+			new Comparison("7b. Keyset `Window` of 20, JPA",
+					"SmallFanOutBenchmark.shardwiseJpaKeysetWindow", "SmallFanOutBenchmark.unshardedJpaKeysetWindow", 0.5),
+			new Comparison("7c. Scatter by id, JDBC (`queryForOptional` vs `JdbcTemplate`)",
+					"SmallFanOutBenchmark.shardwiseJdbcFindById", "SmallFanOutBenchmark.unshardedJdbcFindById", 0.25),
+			new Comparison("7d. Scatter by a non-Shardwise id, JPA `findById`",
+					"SmallFanOutBenchmark.shardwiseJpaFindById", "SmallFanOutBenchmark.unshardedJpaFindById", 0.5),
+			new Comparison("7e. Single result, JPA `findByCity`",
+					"SmallFanOutBenchmark.shardwiseJpaFindByCity", "SmallFanOutBenchmark.unshardedJpaFindByCity", 0.5),
+			new Comparison("7f. Count, JPA `countByCity`",
+					"SmallFanOutBenchmark.shardwiseJpaCountByCity", "SmallFanOutBenchmark.unshardedJpaCountByCity", 0.5),
+			new Comparison("7g. Exists, JPA `existsByCity`",
+					"SmallFanOutBenchmark.shardwiseJpaExistsByCity", "SmallFanOutBenchmark.unshardedJpaExistsByCity", 0.5),
+			new Comparison("8a. `OFFSET 10000 LIMIT 20`, JDBC",
+					"SmallFanOutBenchmark.shardwiseJdbcOffsetPage", "SmallFanOutBenchmark.unshardedJdbcOffsetPage", 0.5),
+			new Comparison("8b. `Page` 500 of 20 with total, JPA",
+					"SmallFanOutBenchmark.shardwiseJpaDeepPage", "SmallFanOutBenchmark.unshardedJpaDeepPage", 0.5),
 			new Comparison("6d. 2 ms per statement: 4-shard fan-out vs 1 shard (latency ratio)",
 					"FanOutLatencyBenchmark.shardwiseFourShards", "FanOutLatencyBenchmark.shardwiseOneShard", 1.3,
 					true));

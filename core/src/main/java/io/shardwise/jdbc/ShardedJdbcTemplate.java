@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import javax.sql.DataSource;
 
@@ -13,6 +14,7 @@ import io.shardwise.fanout.SortedMerge;
 import io.shardwise.observation.ShardCallKind;
 import io.shardwise.routing.Shard;
 import io.shardwise.routing.ShardRouter;
+import org.springframework.dao.IncorrectResultSizeDataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 
@@ -99,6 +101,41 @@ public class ShardedJdbcTemplate {
 			List<T> all = new ArrayList<>();
 			perShard(sql, rowMapper, args).forEach(all::addAll);
 			return all;
+		}
+
+		/**
+		 * Run a query that finds at most one row across the target shards, such as a
+		 * lookup by an id that does not tell its shard: every target shard runs it, and the
+		 * one row found, if any, is the answer.
+		 * @param <T> the row type
+		 * @param sql the SQL
+		 * @param rowMapper maps a row
+		 * @param args statement parameters
+		 * @return the row, or empty if no shard has one
+		 * @throws IncorrectResultSizeDataAccessException if a shard returns several rows,
+		 * or several shards return one (naming them): the query does not identify one row
+		 */
+		public <T> Optional<T> queryForOptional(String sql, RowMapper<T> rowMapper, Object... args) {
+			Map<Shard, List<T>> rows = ShardedJdbcTemplate.this.executor.execute(ShardCallKind.FAN_OUT,
+					"ShardedJdbcTemplate queryForOptional", this.shards,
+					(shard) -> ShardedJdbcTemplate.this.jdbcTemplate.query(sql, rowMapper, args));
+			Shard found = null;
+			T row = null;
+			for (Map.Entry<Shard, List<T>> shardRows : rows.entrySet()) {
+				List<T> list = shardRows.getValue();
+				if (list.isEmpty()) {
+					continue;
+				}
+				if (list.size() > 1 || found != null) {
+					throw new IncorrectResultSizeDataAccessException("queryForOptional expects at most one row, but "
+							+ ((list.size() > 1) ? "shard '" + shardRows.getKey().id() + "' returned " + list.size()
+									: "shards '" + found.id() + "' and '" + shardRows.getKey().id() + "' returned one each")
+							+ ": " + sql, 1);
+				}
+				found = shardRows.getKey();
+				row = list.get(0);
+			}
+			return Optional.ofNullable(row);
 		}
 
 		/**
