@@ -66,6 +66,59 @@ class FanOutSequentialTest {
 	}
 
 	@Test
+	void shardCallsSeeTheFanOutsContextOnTheCallerAsOnWorkers() throws Exception {
+		// Like the trace and the MDC: context of the fan-out, carried to workers by onWorker.
+		ThreadLocal<String> context = new ThreadLocal<>();
+		List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+		Set<Thread> threads = ConcurrentHashMap.newKeySet();
+		ShardCallObserver observer = new ShardCallObserver() {
+
+			@Override
+			public <T> T observeFanOut(ShardCallKind kind, String operation, List<Shard> shards,
+					java.util.function.Supplier<T> fanOut) {
+				context.set("fan-out " + operation);
+				try {
+					return fanOut.get();
+				}
+				finally {
+					context.remove();
+				}
+			}
+
+			@Override
+			public <T> java.util.concurrent.Callable<T> onWorker(java.util.concurrent.Callable<T> task) {
+				String callers = context.get();
+				return () -> {
+					context.set(callers);
+					try {
+						return task.call();
+					}
+					finally {
+						context.remove();
+					}
+				};
+			}
+
+			@Override
+			public <T> T observeShardCall(ShardCallKind kind, String operation, Shard shard,
+					ShardContext.Action<T> call) throws Throwable {
+				seen.add(context.get());
+				threads.add(Thread.currentThread());
+				return call.run();
+			}
+
+		};
+		try (FanOutExecutor observed = new FanOutExecutor(4, Duration.ofSeconds(5), FailurePolicy.FAIL, observer)) {
+			for (int i = 0; i < 20; i++) {
+				observed.execute(ShardCallKind.FAN_OUT, "cheap", this.shards, Shard::id);
+			}
+		}
+		assertThat(threads).contains(Thread.currentThread()).hasSizeGreaterThan(1);
+		assertThat(seen).hasSize(80).containsOnly("fan-out cheap");
+		assertThat(context.get()).isNull();
+	}
+
+	@Test
 	void workloadThatGainsFromParallelismStaysOnWorkers() {
 		Thread caller = Thread.currentThread();
 		Set<Thread> threads = ConcurrentHashMap.newKeySet();
