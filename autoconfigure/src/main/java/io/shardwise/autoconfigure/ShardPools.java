@@ -9,6 +9,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.shardwise.id.NodeLease;
 import io.shardwise.id.ShardIds;
 import io.shardwise.routing.Shards;
+import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.util.StringUtils;
 
@@ -111,8 +112,26 @@ final class ShardPools {
 		config.setConnectionTimeout(pool.getConnectionTimeout().toMillis());
 		config.setIdleTimeout(pool.getIdleTimeout().toMillis());
 		config.setMaxLifetime(pool.getMaxLifetime().toMillis());
-		// Connect on first use, so that a shard that is down does not stop the others.
-		config.setInitializationFailTimeout(-1);
+		config.setKeepaliveTime(pool.getKeepaliveTime().toMillis());
+		config.setValidationTimeout(pool.getValidationTimeout().toMillis());
+		config.setLeakDetectionThreshold(pool.getLeakDetectionThreshold().toMillis());
+		// By default connect on first use, so that a shard that is down does not stop the others.
+		config.setInitializationFailTimeout(pool.getInitializationFailTimeout().toMillis());
+		// Unset text settings keep HikariCP's (and the driver's) defaults.
+		PropertyMapper map = PropertyMapper.get();
+		map.from(pool::getConnectionTestQuery).to(config::setConnectionTestQuery);
+		map.from(pool::getConnectionInitSql).to(config::setConnectionInitSql);
+		map.from(pool::getTransactionIsolation).to(config::setTransactionIsolation);
+		map.from(pool::getCatalog).to(config::setCatalog);
+		map.from(pool::getSchema).to(config::setSchema);
+		map.from(pool::getExceptionOverrideClassName).to(config::setExceptionOverrideClassName);
+		config.setAutoCommit(pool.isAutoCommit());
+		config.setReadOnly(pool.isReadOnly());
+		config.setIsolateInternalQueries(pool.isIsolateInternalQueries());
+		config.setAllowPoolSuspension(pool.isAllowPoolSuspension());
+		config.setRegisterMbeans(pool.isRegisterMbeans());
+		pool.getDataSourceProperties().forEach(config::addDataSourceProperty);
+		pool.getHealthCheckProperties().forEach(config::addHealthCheckProperty);
 		try {
 			if (StringUtils.hasText(shard.getDriverClassName())) {
 				config.setDriverClassName(shard.getDriverClassName());

@@ -161,7 +161,11 @@ public class ShardwiseProperties {
 	}
 
 	/**
-	 * Connection pool settings of one shard.
+	 * Connection pool settings of one shard: every HikariCP setting that Spring Boot's
+	 * {@code spring.datasource.hikari.*} offers, except the connection's identity (URL,
+	 * user, password, driver: set on the shard) and the pool name
+	 * ({@code shardwise-<shard id>}, which metrics and logs use). Defaults are HikariCP's,
+	 * except {@code initialization-fail-timeout}.
 	 */
 	public static class Pool {
 
@@ -190,6 +194,101 @@ public class ShardwiseProperties {
 		 * Maximum lifetime of a connection.
 		 */
 		private Duration maxLifetime = Duration.ofMinutes(30);
+
+		/**
+		 * How often an idle connection is tested to keep it alive (and to find it broken);
+		 * zero disables it. Must be less than the max lifetime.
+		 */
+		private Duration keepaliveTime = Duration.ofMinutes(2);
+
+		/**
+		 * How long a connection test may take before the connection counts as broken.
+		 */
+		private Duration validationTimeout = Duration.ofSeconds(5);
+
+		/**
+		 * How long a connection may be out of the pool before a possible leak is logged;
+		 * zero disables it.
+		 */
+		private Duration leakDetectionThreshold = Duration.ZERO;
+
+		/**
+		 * How long startup waits for this shard's first connection: positive fails startup
+		 * if none is made in time, zero fails at once if the first attempt fails, negative
+		 * (the default) never fails startup and connects on first use, so that a shard that
+		 * is down does not stop the others.
+		 */
+		private Duration initializationFailTimeout = Duration.ofMillis(-1);
+
+		/**
+		 * Query that tests a connection, for drivers without JDBC4 {@code isValid()}; leave
+		 * unset otherwise.
+		 */
+		private String connectionTestQuery;
+
+		/**
+		 * SQL run on every new connection before it joins the pool.
+		 */
+		private String connectionInitSql;
+
+		/**
+		 * Whether connections are in auto-commit mode outside transactions.
+		 */
+		private boolean autoCommit = true;
+
+		/**
+		 * Whether connections are read-only by default.
+		 */
+		private boolean readOnly = false;
+
+		/**
+		 * Default transaction isolation, a {@code java.sql.Connection} constant name such as
+		 * {@code TRANSACTION_READ_COMMITTED}. The driver's default if unset.
+		 */
+		private String transactionIsolation;
+
+		/**
+		 * Default catalog of new connections. The driver's default if unset.
+		 */
+		private String catalog;
+
+		/**
+		 * Default schema of new connections. The driver's default if unset.
+		 */
+		private String schema;
+
+		/**
+		 * Whether the pool's own queries (connection test, init SQL) run in their own
+		 * transaction.
+		 */
+		private boolean isolateInternalQueries = false;
+
+		/**
+		 * Whether the pool can be suspended and resumed through JMX.
+		 */
+		private boolean allowPoolSuspension = false;
+
+		/**
+		 * Whether the pool registers its JMX MBeans.
+		 */
+		private boolean registerMbeans = false;
+
+		/**
+		 * Class name of a {@code com.zaxxer.hikari.SQLExceptionOverride} that decides which
+		 * SQL exceptions evict a connection.
+		 */
+		private String exceptionOverrideClassName;
+
+		/**
+		 * Properties passed to the JDBC driver, for example {@code cachePrepStmts}.
+		 */
+		private Map<String, String> dataSourceProperties = new LinkedHashMap<>();
+
+		/**
+		 * Properties of HikariCP's health checks, for example
+		 * {@code connectivityCheckTimeoutMs}.
+		 */
+		private Map<String, String> healthCheckProperties = new LinkedHashMap<>();
 
 		public int getMaximumPoolSize() {
 			return this.maximumPoolSize;
@@ -229,6 +328,142 @@ public class ShardwiseProperties {
 
 		public void setMaxLifetime(Duration maxLifetime) {
 			this.maxLifetime = maxLifetime;
+		}
+
+		public Duration getKeepaliveTime() {
+			return this.keepaliveTime;
+		}
+
+		public void setKeepaliveTime(Duration keepaliveTime) {
+			this.keepaliveTime = keepaliveTime;
+		}
+
+		public Duration getValidationTimeout() {
+			return this.validationTimeout;
+		}
+
+		public void setValidationTimeout(Duration validationTimeout) {
+			this.validationTimeout = validationTimeout;
+		}
+
+		public Duration getLeakDetectionThreshold() {
+			return this.leakDetectionThreshold;
+		}
+
+		public void setLeakDetectionThreshold(Duration leakDetectionThreshold) {
+			this.leakDetectionThreshold = leakDetectionThreshold;
+		}
+
+		public Duration getInitializationFailTimeout() {
+			return this.initializationFailTimeout;
+		}
+
+		public void setInitializationFailTimeout(Duration initializationFailTimeout) {
+			this.initializationFailTimeout = initializationFailTimeout;
+		}
+
+		public String getConnectionTestQuery() {
+			return this.connectionTestQuery;
+		}
+
+		public void setConnectionTestQuery(String connectionTestQuery) {
+			this.connectionTestQuery = connectionTestQuery;
+		}
+
+		public String getConnectionInitSql() {
+			return this.connectionInitSql;
+		}
+
+		public void setConnectionInitSql(String connectionInitSql) {
+			this.connectionInitSql = connectionInitSql;
+		}
+
+		public boolean isAutoCommit() {
+			return this.autoCommit;
+		}
+
+		public void setAutoCommit(boolean autoCommit) {
+			this.autoCommit = autoCommit;
+		}
+
+		public boolean isReadOnly() {
+			return this.readOnly;
+		}
+
+		public void setReadOnly(boolean readOnly) {
+			this.readOnly = readOnly;
+		}
+
+		public String getTransactionIsolation() {
+			return this.transactionIsolation;
+		}
+
+		public void setTransactionIsolation(String transactionIsolation) {
+			this.transactionIsolation = transactionIsolation;
+		}
+
+		public String getCatalog() {
+			return this.catalog;
+		}
+
+		public void setCatalog(String catalog) {
+			this.catalog = catalog;
+		}
+
+		public String getSchema() {
+			return this.schema;
+		}
+
+		public void setSchema(String schema) {
+			this.schema = schema;
+		}
+
+		public boolean isIsolateInternalQueries() {
+			return this.isolateInternalQueries;
+		}
+
+		public void setIsolateInternalQueries(boolean isolateInternalQueries) {
+			this.isolateInternalQueries = isolateInternalQueries;
+		}
+
+		public boolean isAllowPoolSuspension() {
+			return this.allowPoolSuspension;
+		}
+
+		public void setAllowPoolSuspension(boolean allowPoolSuspension) {
+			this.allowPoolSuspension = allowPoolSuspension;
+		}
+
+		public boolean isRegisterMbeans() {
+			return this.registerMbeans;
+		}
+
+		public void setRegisterMbeans(boolean registerMbeans) {
+			this.registerMbeans = registerMbeans;
+		}
+
+		public String getExceptionOverrideClassName() {
+			return this.exceptionOverrideClassName;
+		}
+
+		public void setExceptionOverrideClassName(String exceptionOverrideClassName) {
+			this.exceptionOverrideClassName = exceptionOverrideClassName;
+		}
+
+		public Map<String, String> getDataSourceProperties() {
+			return this.dataSourceProperties;
+		}
+
+		public void setDataSourceProperties(Map<String, String> dataSourceProperties) {
+			this.dataSourceProperties = dataSourceProperties;
+		}
+
+		public Map<String, String> getHealthCheckProperties() {
+			return this.healthCheckProperties;
+		}
+
+		public void setHealthCheckProperties(Map<String, String> healthCheckProperties) {
+			this.healthCheckProperties = healthCheckProperties;
 		}
 
 	}

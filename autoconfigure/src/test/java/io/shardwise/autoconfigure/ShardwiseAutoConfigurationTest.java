@@ -139,6 +139,53 @@ class ShardwiseAutoConfigurationTest {
 	}
 
 	@Test
+	void everyHikariSettingCanBeSetPerShard() {
+		this.runner
+			.withPropertyValues("shardwise.shards.a.url=" + h2Url("pool-all"), "shardwise.shards.a.username=sa",
+					"shardwise.shards.a.pool.keepalive-time=45s", "shardwise.shards.a.pool.validation-timeout=3s",
+					"shardwise.shards.a.pool.leak-detection-threshold=20s",
+					"shardwise.shards.a.pool.initialization-fail-timeout=5s",
+					"shardwise.shards.a.pool.connection-init-sql=select 1",
+					"shardwise.shards.a.pool.connection-test-query=select 2",
+					"shardwise.shards.a.pool.transaction-isolation=TRANSACTION_READ_COMMITTED",
+					"shardwise.shards.a.pool.schema=PUBLIC", "shardwise.shards.a.pool.read-only=true",
+					"shardwise.shards.a.pool.auto-commit=false", "shardwise.shards.a.pool.isolate-internal-queries=true",
+					"shardwise.shards.a.pool.allow-pool-suspension=true",
+					"shardwise.shards.a.pool.data-source-properties.LOCK_TIMEOUT=1234",
+					"shardwise.shards.a.pool.health-check-properties.connectivityCheckTimeoutMs=777")
+			.run((context) -> {
+				HikariDataSource pool = (HikariDataSource) context.getBean(Shards.class).get("a").dataSource();
+				assertThat(pool.getKeepaliveTime()).isEqualTo(45_000);
+				assertThat(pool.getValidationTimeout()).isEqualTo(3_000);
+				assertThat(pool.getLeakDetectionThreshold()).isEqualTo(20_000);
+				assertThat(pool.getInitializationFailTimeout()).isEqualTo(5_000);
+				assertThat(pool.getConnectionInitSql()).isEqualTo("select 1");
+				assertThat(pool.getConnectionTestQuery()).isEqualTo("select 2");
+				assertThat(pool.getTransactionIsolation()).isEqualTo("TRANSACTION_READ_COMMITTED");
+				assertThat(pool.getSchema()).isEqualTo("PUBLIC");
+				assertThat(pool.isReadOnly()).isTrue();
+				assertThat(pool.isAutoCommit()).isFalse();
+				assertThat(pool.isIsolateInternalQueries()).isTrue();
+				assertThat(pool.isAllowPoolSuspension()).isTrue();
+				assertThat(pool.getDataSourceProperties()).containsEntry("LOCK_TIMEOUT", "1234");
+				assertThat(pool.getHealthCheckProperties()).containsEntry("connectivityCheckTimeoutMs", "777");
+				assertThat(pool.getPoolName()).isEqualTo("shardwise-a");
+			});
+	}
+
+	@Test
+	void shardsConnectOnFirstUseByDefault() {
+		this.runner
+			.withPropertyValues("shardwise.shards.a.url=" + h2Url("pool-default"), "shardwise.shards.a.username=sa")
+			.run((context) -> {
+				HikariDataSource pool = (HikariDataSource) context.getBean(Shards.class).get("a").dataSource();
+				assertThat(pool.getInitializationFailTimeout()).isEqualTo(-1);
+				assertThat(pool.getKeepaliveTime()).isEqualTo(120_000);
+				assertThat(pool.isAutoCommit()).isTrue();
+			});
+	}
+
+	@Test
 	void migrationsRunOnEveryShard() {
 		southNorth().run((context) -> {
 			Shards shards = context.getBean(Shards.class);

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import org.openjdk.jmh.profile.GCProfiler;
@@ -65,7 +66,7 @@ public final class BenchmarkSuite {
 	/** The suite: every benchmark class the issue asks for (not the breakdowns). */
 	private static final String SUITE = "io\\.shardwise\\.benchmarks\\."
 			+ "(JdbcRoutingBenchmark|JpaRoutingBenchmark|RoutedWriteBenchmark|IdGenerationBenchmark|StartupBenchmark"
-			+ "|FanOutQueryBenchmark|FanOutLatencyBenchmark)\\.";
+			+ "|FanOutQueryBenchmark|FanOutLatencyBenchmark|SmallFanOutBenchmark|PairedBenchmark)\\.";
 
 	/**
 	 * Benchmarks that run in one fork per side when the whole suite runs (no
@@ -73,7 +74,7 @@ public final class BenchmarkSuite {
 	 * theirs loads the shards and copies them into the unsharded database first. With
 	 * {@code --include FanOut} they get {@code --forks} forks like any other.
 	 */
-	private static final Pattern ONE_FORK_IN_SUITE = Pattern.compile("\\.FanOut\\w*Benchmark\\.");
+	private static final Pattern ONE_FORK_IN_SUITE = Pattern.compile("\\.(\\w*FanOut\\w*|Paired)Benchmark\\.");
 
 	/** The pairs the issue asks for: Shardwise first, its baseline second. */
 	private static final List<Comparison> COMPARISONS = List.of(
@@ -99,9 +100,41 @@ public final class BenchmarkSuite {
 					Double.NaN),
 			new Comparison("6c. GROUP BY continent, COUNT + AVG (`aggregate` vs `JdbcTemplate`)",
 					"FanOutQueryBenchmark.shardwiseGroupBy", "FanOutQueryBenchmark.unshardedGroupBy", 0.8),
+			new Comparison("7a. Keyset page of 20, JDBC (`queryOrdered` vs `JdbcTemplate`)",
+					"SmallFanOutBenchmark.shardwiseJdbcKeysetPage", "SmallFanOutBenchmark.unshardedJdbcKeysetPage", 0.25),
+			new Comparison("7b. Keyset `Window` of 20, JPA",
+					"SmallFanOutBenchmark.shardwiseJpaKeysetWindow", "SmallFanOutBenchmark.unshardedJpaKeysetWindow", 0.5),
+			new Comparison("7c. Scatter by id, JDBC (`queryForOptional` vs `JdbcTemplate`)",
+					"SmallFanOutBenchmark.shardwiseJdbcFindById", "SmallFanOutBenchmark.unshardedJdbcFindById", 0.25),
+			new Comparison("7d. Scatter by a non-Shardwise id, JPA `findById`",
+					"SmallFanOutBenchmark.shardwiseJpaFindById", "SmallFanOutBenchmark.unshardedJpaFindById", 0.5),
+			new Comparison("7e. Single result, JPA `findByCity`",
+					"SmallFanOutBenchmark.shardwiseJpaFindByCity", "SmallFanOutBenchmark.unshardedJpaFindByCity", 0.5),
+			new Comparison("7f. Count, JPA `countByCity`",
+					"SmallFanOutBenchmark.shardwiseJpaCountByCity", "SmallFanOutBenchmark.unshardedJpaCountByCity", 0.5),
+			new Comparison("7g. Exists, JPA `existsByCity`",
+					"SmallFanOutBenchmark.shardwiseJpaExistsByCity", "SmallFanOutBenchmark.unshardedJpaExistsByCity", 0.5),
+			new Comparison("8a. `OFFSET 10000 LIMIT 20`, JDBC",
+					"SmallFanOutBenchmark.shardwiseJdbcOffsetPage", "SmallFanOutBenchmark.unshardedJdbcOffsetPage", 0.5),
+			new Comparison("8b. `Page` 500 of 20 with total, JPA",
+					"SmallFanOutBenchmark.shardwiseJpaDeepPage", "SmallFanOutBenchmark.unshardedJpaDeepPage", 0.5),
 			new Comparison("6d. 2 ms per statement: 4-shard fan-out vs 1 shard (latency ratio)",
 					"FanOutLatencyBenchmark.shardwiseFourShards", "FanOutLatencyBenchmark.shardwiseOneShard", 1.3,
 					true));
+
+	/**
+	 * The pairs measured call after call in one JVM ({@link PairedBenchmark}): method name,
+	 * label, target of baseline time / Shardwise time.
+	 */
+	private static final List<Paired> PAIRED = List.of(
+			new Paired("jdbcKeyedRead", "1. JDBC keyed point read (`JdbcTemplate` in a `@ShardKey` bean)", 0.95),
+			new Paired("jpaKeyedFinder", "2a. JPA keyed `findByContinentAndCity(@ShardKey ..)`", 0.95),
+			new Paired("jpaFindById", "2b. JPA `findById` with a Shardwise id", 0.95),
+			new Paired("jdbcKeysetPage", "7a. Keyset page of 20, JDBC", 0.25),
+			new Paired("jdbcScatterById", "7c. Scatter by id, JDBC (`queryForOptional`)", 0.25),
+			new Paired("jpaScatterById", "7d. Scatter by a non-Shardwise id, JPA `findById`", 0.5),
+			new Paired("jpaCount", "7f. Count, JPA `countByCity`", 0.5),
+			new Paired("jdbcOffsetPage", "8a. `OFFSET 10000 LIMIT 20`, JDBC", 0.5));
 
 	private BenchmarkSuite() {
 	}
@@ -270,6 +303,27 @@ public final class BenchmarkSuite {
 					number(s.allocation), number(r.allocation),
 					number(s.allocation - r.allocation));
 		}
+		boolean anyPaired = PAIRED.stream().anyMatch((pair) -> byName.containsKey("PairedBenchmark." + pair.method()));
+		if (anyPaired) {
+			out.println();
+			out.println("Paired in one JVM, call after call (`PairedBenchmark`): speed ratio = baseline time / "
+					+ "Shardwise time, mean of the measured iterations with its 99.9% half-width; added = "
+					+ "(Shardwise time - baseline time) per call.");
+			out.println();
+			out.println("| Pair | Speed ratio | Target | Met | Shardwise µs/call | Baseline µs/call | Added µs/call |");
+			out.println("| --- | ---: | ---: | --- | ---: | ---: | ---: |");
+			for (Paired pair : PAIRED) {
+				Summary summary = byName.get("PairedBenchmark." + pair.method());
+				if (summary == null || summary.paired() == null) {
+					continue;
+				}
+				PairedTimes times = summary.paired();
+				out.printf("| %s | %s | ≥ %.2f | %s | %.2f | %.2f | %.2f |%n", pair.label(),
+						withError(times.ratio(), times.ratioError(), "%.3f"), pair.target(),
+						verdict(times.ratio(), times.ratioError(), pair.target()), times.shardwiseMicros(),
+						times.baselineMicros(), times.shardwiseMicros() - times.baselineMicros());
+			}
+		}
 		out.println();
 		out.println("All results:");
 		out.println();
@@ -324,11 +378,56 @@ public final class BenchmarkSuite {
 
 	}
 
+	/** A pair of {@link PairedBenchmark}. */
+	private record Paired(String method, String label, double target) {
+	}
+
+	/**
+	 * The two sides' times of a paired benchmark: the per-iteration ratio's mean and
+	 * error, and each side's mean time per call.
+	 */
+	record PairedTimes(double ratio, double ratioError, double shardwiseMicros, double baselineMicros) {
+
+		static PairedTimes of(List<RunResult> forks) {
+			ListStatistics ratios = new ListStatistics();
+			double shardwise = 0;
+			double baseline = 0;
+			double calls = 0;
+			for (RunResult fork : forks) {
+				for (BenchmarkResult benchmark : fork.getBenchmarkResults()) {
+					for (IterationResult iteration : benchmark.getIterationResults()) {
+						Result s = iteration.getSecondaryResults().get("shardwiseNanos");
+						Result b = iteration.getSecondaryResults().get("baselineNanos");
+						if (s == null || b == null || s.getScore() <= 0) {
+							return null;
+						}
+						ratios.addValue(b.getScore() / s.getScore());
+						shardwise += s.getScore();
+						baseline += b.getScore();
+						// Throughput in pairs per second times the iteration time: the number of calls.
+						calls += iteration.getPrimaryResult().getScore()
+								* iteration.getParams().getTime().convertTo(TimeUnit.MILLISECONDS) / 1000.0;
+					}
+				}
+			}
+			if (ratios.getN() == 0 || calls == 0) {
+				return null;
+			}
+			double error = (ratios.getN() > 2) ? ratios.getMeanErrorAt(0.999) : Double.NaN;
+			return new PairedTimes(ratios.getMean(), error, shardwise / calls / 1000, baseline / calls / 1000);
+		}
+
+	}
+
 	/**
 	 * One benchmark's result over all its forks: the mean of every measured iteration,
 	 * its 99.9% confidence half-width, and the mean allocation per operation.
 	 */
-	record Summary(double mean, double error, String unit, int samples, double allocation) {
+	record Summary(double mean, double error, String unit, int samples, double allocation, PairedTimes paired) {
+
+		Summary(double mean, double error, String unit, int samples, double allocation) {
+			this(mean, error, unit, samples, allocation, null);
+		}
 
 		static Summary of(List<RunResult> forks) {
 			ListStatistics scores = new ListStatistics();
@@ -351,7 +450,7 @@ public final class BenchmarkSuite {
 			}
 			double error = (scores.getN() > 2) ? scores.getMeanErrorAt(0.999) : Double.NaN;
 			return new Summary(scores.getMean(), error, unit, (int) scores.getN(),
-					(allocations > 0) ? allocation / allocations : Double.NaN);
+					(allocations > 0) ? allocation / allocations : Double.NaN, PairedTimes.of(forks));
 		}
 
 		double relativeError() {

@@ -38,6 +38,8 @@ public class ShardKeyMethodInterceptor implements MethodInterceptor {
 
 	private final Map<MethodClassKey, KeyParameter> keyParameters = new ConcurrentHashMap<>();
 
+	private final Map<Method, ClassKeyParameter> byMethod = new ConcurrentHashMap<>();
+
 	/**
 	 * Create the interceptor. The collaborators are looked up on first use, so that
 	 * creating this interceptor early (as advice is) does not create the shards early.
@@ -115,11 +117,19 @@ public class ShardKeyMethodInterceptor implements MethodInterceptor {
 	 * @return the key parameter, or {@code null} if the method has none
 	 */
 	KeyParameter keyParameter(Method method, Class<?> targetClass) {
+		// Fast path without allocation: a method is nearly always invoked on one bean class.
+		ClassKeyParameter known = this.byMethod.get(method);
+		if (known != null && known.targetClass() == targetClass) {
+			return (known.key() != KeyParameter.NONE) ? known.key() : null;
+		}
 		MethodClassKey cacheKey = new MethodClassKey(method, targetClass);
 		KeyParameter key = this.keyParameters.get(cacheKey);
 		if (key == null) {
 			key = this.keyParameters.computeIfAbsent(cacheKey,
 					(k) -> find(AopUtils.getMostSpecificMethod(method, targetClass)));
+		}
+		if (known == null) {
+			this.byMethod.putIfAbsent(method, new ClassKeyParameter(targetClass, key));
 		}
 		return (key != KeyParameter.NONE) ? key : null;
 	}
@@ -149,6 +159,10 @@ public class ShardKeyMethodInterceptor implements MethodInterceptor {
 			}
 		}
 		return KeyParameter.NONE;
+	}
+
+	/** The key parameter of a method for the first bean class it was invoked on. */
+	private record ClassKeyParameter(Class<?> targetClass, KeyParameter key) {
 	}
 
 	record KeyParameter(int index, String strategy, String method, Class<?> type, Class<?> elementType) {

@@ -20,6 +20,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.shardwise.observation.ShardCallKind;
 import io.shardwise.observation.ShardCallObserver;
@@ -35,8 +36,11 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import org.springframework.util.Assert;
 
 /**
- * Runs one call on several shards in parallel, each on its own worker thread with its
- * shard selected (and so in its own transaction, if the call opens one).
+ * Runs one call on several shards, each with its shard selected (and so in its own
+ * transaction, if the call opens one): in parallel, each on its own worker thread, or,
+ * where that has been measured to be cheaper for the workload (statements of a few
+ * microseconds, which cost less than handing them to other threads), one after the
+ * other on the calling thread (see {@link #execute(ShardCallKind, String, Object, List, ShardCall)}).
  *
  * <p>A failure that belongs to the call rather than to a shard (see
  * {@link CallErrors}: a routing error, a bad argument or sort property, a second row for
@@ -72,6 +76,10 @@ public final class FanOutExecutor implements AutoCloseable {
 
 	private final ShardCallObserver observer;
 
+	private final FanOutCosts costs = new FanOutCosts();
+
+	private final long sequentialLimitNanos;
+
 	/**
 	 * Create an executor with no deadline, the {@code fail} policy and no observer.
 	 * @param maxParallelism the most shard calls that run at once, across all callers
@@ -98,13 +106,17 @@ public final class FanOutExecutor implements AutoCloseable {
 		this.timeout = timeout;
 		this.failurePolicy = failurePolicy;
 		this.observer = observer;
+		// A sequential run must be expected to take a small part of the deadline, since it
+		// checks the deadline only between shard calls.
+		this.sequentialLimitNanos = (timeout != null) ? timeout.toNanos() / 100 : Long.MAX_VALUE;
 	}
 
 	/**
 	 * Run a call on each shard.
 	 * @param <T> the result type
 	 * @param kind the kind of the shard calls, for observation
-	 * @param operation what is being run, for messages and observation
+	 * @param operation what is being run, for messages and observation; also the
+	 * workload whose measured cost decides how the shard calls run
 	 * @param shards the target shards
 	 * @param call the call
 	 * @return the results by shard, in the order of {@code shards}; under the partial
@@ -113,16 +125,77 @@ public final class FanOutExecutor implements AutoCloseable {
 	 * or on every shard
 	 */
 	public <T> Map<Shard, T> execute(ShardCallKind kind, String operation, List<Shard> shards, ShardCall<T> call) {
+		return execute(kind, operation, operation, shards, call);
+	}
+
+	/**
+	 * Run a call on each shard. The shard calls run in parallel on workers, or one after
+	 * the other on the calling thread when that has been measured to be cheaper for this
+	 * workload (small statements on fast databases, where handing calls to other threads
+	 * costs more than the calls), the calling thread holds no shard, transaction or
+	 * transaction resource, and the expected time is far within the deadline; sequential
+	 * runs check the deadline before each shard call.
+	 * @param <T> the result type
+	 * @param kind the kind of the shard calls, for observation
+	 * @param operation what is being run, for messages and observation
+	 * @param workload what the shard calls do, for example the SQL text: fan-outs of the
+	 * same workload are expected to cost alike
+	 * @param shards the target shards
+	 * @param call the call
+	 * @return the results by shard, in the order of {@code shards}; under the partial
+	 * policy, failed shards are absent
+	 * @throws ShardFanOutException if the call failed on any shard under the fail policy,
+	 * or on every shard
+	 */
+	public <T> Map<Shard, T> execute(ShardCallKind kind, String operation, Object workload, List<Shard> shards,
+			ShardCall<T> call) {
 		return this.observer.observeFanOut(kind, operation, shards, () -> {
-			// On the caller's thread only when that cannot miss a deadline, or inside a
-			// transaction: its unit of work (one EntityManager and connection per shard) is
-			// bound to this thread, and entities read through it stay managed.
-			if (shards.isEmpty() || Boolean.TRUE.equals(WORKER.get()) || (shards.size() == 1 && this.timeout == null)
-					|| TransactionSynchronizationManager.isActualTransactionActive()) {
-				return executeSequentially(kind, operation, shards, call);
+			// On the caller's thread only when that cannot miss a deadline.
+			if (shards.isEmpty() || Boolean.TRUE.equals(WORKER.get()) || (shards.size() == 1 && this.timeout == null)) {
+				return executeSequentially(kind, operation, shards, call, false);
 			}
-			return executeInParallel(kind, operation, shards, call);
+			// Inside a transaction, always: its unit of work (one EntityManager and connection
+			// per shard) is bound to this thread, and entities read through it stay managed.
+			if (TransactionSynchronizationManager.isActualTransactionActive()) {
+				return executeSequentially(kind, operation, shards, call, true);
+			}
+			FanOutCosts.Cost cost = this.costs.of(workload);
+			if (cost == null) {
+				return executeInParallel(kind, operation, shards, call);
+			}
+			long start = System.nanoTime();
+			if (cost.runSequentially(this.sequentialLimitNanos) && callerMayRunShardCalls()) {
+				Map<Shard, T> results = executeSequentially(kind, operation, shards, call, true);
+				if (results.size() == shards.size()) {
+					cost.sequential(System.nanoTime() - start);
+				}
+				return results;
+			}
+			AtomicLong shardCallNanos = new AtomicLong();
+			Map<Shard, T> results = executeInParallel(kind, operation, shards, (shard) -> {
+				long callStart = System.nanoTime();
+				try {
+					return call.call(shard);
+				}
+				finally {
+					shardCallNanos.addAndGet(System.nanoTime() - callStart);
+				}
+			});
+			if (results.size() == shards.size()) {
+				cost.parallel(System.nanoTime() - start, shardCallNanos.get());
+			}
+			return results;
 		});
+	}
+
+	/**
+	 * Return whether shard calls may run on the calling thread as they would on a worker:
+	 * no shard selected, and no transaction or transaction resource (such as an
+	 * EntityManager bound for the request) that the shard calls would join or share.
+	 */
+	private static boolean callerMayRunShardCalls() {
+		return ShardContext.currentShard() == null && !TransactionSynchronizationManager.isSynchronizationActive()
+				&& TransactionSynchronizationManager.getResourceMap().isEmpty();
 	}
 
 	/**
@@ -239,25 +312,25 @@ public final class FanOutExecutor implements AutoCloseable {
 	}
 
 	private <T> Map<Shard, T> executeSequentially(ShardCallKind kind, String operation, List<Shard> shards,
-			ShardCall<T> call) {
+			ShardCall<T> call, boolean withDeadline) {
+		long start = System.nanoTime();
 		Map<Shard, T> results = new LinkedHashMap<>();
 		Map<String, Throwable> failures = new LinkedHashMap<>();
-		long start = System.nanoTime();
-		for (Shard shard : shards) {
-			if (this.timeout != null && shards.size() > 1 && System.nanoTime() - start > this.timeout.toNanos()) {
-				// One after the other, the deadline can only stop the shards not yet started.
-				failures.put(shard.id(), new TimeoutException(
-						"Not started within the fan-out deadline of " + this.timeout.toMillis() + " ms"));
-				if (this.failurePolicy == FailurePolicy.FAIL) {
-					break;
+		for (int i = 0; i < shards.size(); i++) {
+			Shard shard = shards.get(i);
+			if (withDeadline && this.timeout != null && System.nanoTime() - start >= this.timeout.toNanos()) {
+				// As in parallel: the shards not yet answered miss the deadline.
+				for (Shard late : shards.subList(i, shards.size())) {
+					failures.put(late.id(), new TimeoutException(
+							"No answer within the fan-out deadline of " + this.timeout.toMillis() + " ms"));
 				}
-				continue;
+				break;
 			}
 			try {
 				results.put(shard, run(kind, operation, shard, () -> call.call(shard)));
 			}
 			catch (RuntimeException | Error ex) {
-				if (shards.size() == 1 && this.failurePolicy == FailurePolicy.FAIL) {
+				if (!withDeadline && shards.size() == 1 && this.failurePolicy == FailurePolicy.FAIL) {
 					throw ex;
 				}
 				failures.put(shard.id(), ex);

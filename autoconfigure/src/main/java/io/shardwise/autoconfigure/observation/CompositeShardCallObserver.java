@@ -44,8 +44,10 @@ public final class CompositeShardCallObserver implements ShardCallObserver {
 		if (part == this.parts.size()) {
 			return call.run();
 		}
-		return this.parts.get(part)
-			.observeShardCall(kind, operation, shard, () -> shardCall(part + 1, kind, operation, shard, call));
+		// The innermost part gets the call itself: one wrapper less per shard call.
+		ShardContext.Action<T> inner = (part == this.parts.size() - 1) ? call
+				: () -> shardCall(part + 1, kind, operation, shard, call);
+		return this.parts.get(part).observeShardCall(kind, operation, shard, inner);
 	}
 
 	@Override
@@ -57,8 +59,9 @@ public final class CompositeShardCallObserver implements ShardCallObserver {
 		if (part == this.parts.size()) {
 			return fanOut.get();
 		}
-		return this.parts.get(part)
-			.observeFanOut(kind, operation, shards, () -> fanOut(part + 1, kind, operation, shards, fanOut));
+		Supplier<T> inner = (part == this.parts.size() - 1) ? fanOut
+				: () -> fanOut(part + 1, kind, operation, shards, fanOut);
+		return this.parts.get(part).observeFanOut(kind, operation, shards, inner);
 	}
 
 	@Override

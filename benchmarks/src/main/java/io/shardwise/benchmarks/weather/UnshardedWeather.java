@@ -114,6 +114,10 @@ public class UnshardedWeather {
 		}
 	}
 
+	public ConfigurableApplicationContext context() {
+		return this.context;
+	}
+
 	public JdbcTemplate jdbcTemplate() {
 		return this.jdbcTemplate;
 	}

@@ -1,0 +1,110 @@
+package io.shardwise.fanout;
+
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What fan-outs of each workload have been measured to cost, run in parallel on workers
+ * and run one shard after the other on the calling thread, so that the executor can run
+ * each workload the cheaper way. A workload is what the shard calls do, such as a
+ * repository method or an SQL text.
+ *
+ * <p>A workload starts in parallel. A parallel run also measures its shard calls, whose
+ * sum is the first guess of the sequential cost; from then on the cheaper side wins, and
+ * every {@value #EXPLORE_EVERY}th call runs the other way to keep its estimate current
+ * (a sequential run is only tried while its estimate is within twice the parallel one,
+ * so a workload that clearly gains from parallelism never runs sequentially). Estimates
+ * are exponentially weighted moving averages of wall time.
+ *
+ * <p>The fields are updated without synchronization by concurrent callers: a lost update
+ * only delays the estimate by one sample, and the fast path allocates nothing.
+ */
+final class FanOutCosts {
+
+	/** How many workloads are tracked; others always run in parallel. */
+	static final int MAX_WORKLOADS = 1024;
+
+	/** One call in this many runs the way that is not preferred, to re-measure it. */
+	static final int EXPLORE_EVERY = 64;
+
+	private final ConcurrentHashMap<Object, Cost> costs = new ConcurrentHashMap<>();
+
+	/**
+	 * Return the cost of a workload, or {@code null} when too many are tracked already.
+	 * @param workload identifies the work of the shard calls
+	 * @return its cost, or {@code null}
+	 */
+	Cost of(Object workload) {
+		Cost cost = this.costs.get(workload);
+		if (cost == null && this.costs.size() < MAX_WORKLOADS) {
+			cost = this.costs.computeIfAbsent(workload, (key) -> new Cost());
+		}
+		return cost;
+	}
+
+	/**
+	 * The measured cost of one workload.
+	 */
+	static final class Cost {
+
+		private long parallelNanos = -1;
+
+		private long sequentialNanos = -1;
+
+		private boolean sequentialMeasured;
+
+		private int calls;
+
+		/**
+		 * Return whether the next fan-out should run sequentially on the caller.
+		 * @param limitNanos the longest a sequential run may be expected to take
+		 * @return whether to run sequentially
+		 */
+		boolean runSequentially(long limitNanos) {
+			long parallel = this.parallelNanos;
+			long sequential = this.sequentialNanos;
+			if (parallel < 0 || sequential < 0 || sequential > limitNanos) {
+				return false;
+			}
+			boolean preferSequential = sequential < parallel;
+			if (++this.calls % EXPLORE_EVERY == 0 && (preferSequential || sequential < 2 * parallel)) {
+				return !preferSequential;
+			}
+			return preferSequential;
+		}
+
+		/**
+		 * Record a parallel fan-out that returned every shard's result.
+		 * @param wallNanos its wall time
+		 * @param shardCallNanos the sum of its shard calls' times
+		 */
+		void parallel(long wallNanos, long shardCallNanos) {
+			this.parallelNanos = average(this.parallelNanos, wallNanos);
+			if (!this.sequentialMeasured) {
+				this.sequentialNanos = average(this.sequentialNanos, shardCallNanos);
+			}
+		}
+
+		/**
+		 * Record a sequential fan-out that returned every shard's result.
+		 * @param wallNanos its wall time
+		 */
+		void sequential(long wallNanos) {
+			this.sequentialNanos = this.sequentialMeasured ? average(this.sequentialNanos, wallNanos) : wallNanos;
+			this.sequentialMeasured = true;
+		}
+
+		long parallelNanos() {
+			return this.parallelNanos;
+		}
+
+		long sequentialNanos() {
+			return this.sequentialNanos;
+		}
+
+		private static long average(long estimate, long sample) {
+			return (estimate < 0) ? sample : estimate + (sample - estimate) / 8;
+		}
+
+	}
+
+}

@@ -1,0 +1,334 @@
+package io.shardwise.jdbc;
+
+import java.math.BigDecimal;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import io.shardwise.fanout.FanOutExecutor;
+import io.shardwise.fanout.ShardFanOutException;
+import io.shardwise.fanout.SortedMerge;
+import io.shardwise.observation.ShardCallKind;
+import io.shardwise.routing.Shard;
+import org.springframework.dao.InvalidDataAccessApiUsageException;
+import org.springframework.data.domain.Pageable;
+import org.springframework.data.domain.Sort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+
+/**
+ * One page at any offset of a query's rows in a total order across shards, without
+ * reading {@code offset + size} rows from every shard. With N shards, offset o and size
+ * s:
+ * <ol>
+ * <li>each shard skips {@code o / N} rows in the order and returns the sort key of the
+ * next row (its boundary); the smallest boundary m has at most o rows before it across
+ * all shards, since no shard has more than {@code o / N} rows before its own boundary;
+ * <li>each shard counts its rows before m; the sum r is m's exact position;
+ * <li>each shard returns its first {@code o - r + s} rows from m on; merged, the page is
+ * those rows after the first {@code o - r}.
+ * </ol>
+ * On evenly spread rows {@code o - r} is small; on rows whose order clusters on one shard
+ * it grows towards {@code o (N - 1) / N}. Small offsets ({@code o / N < s}) take one round
+ * of {@code o + s} rows per shard instead.
+ *
+ * <p>The order is the page's sort followed by a unique column, so that ties break the
+ * same way on every shard and in the merge. Sort keys are compared in Java as the
+ * databases compare them: numbers, dates and times, and text by UTF-16 code units (as H2
+ * and PostgreSQL's "C" collation do); NULLs are placed as the sort asks or, without
+ * NULLS FIRST/LAST, as the database reports it sorts them.
+ */
+final class OffsetPage {
+
+	private static final Pattern COLUMN = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+	private static final String ALIAS = "shardwise_page";
+
+	private final String sql;
+
+	private final List<Key> keys;
+
+	private final Comparator<Object[]> order;
+
+	private OffsetPage(String sql, List<Key> keys) {
+		this.sql = sql;
+		this.keys = keys;
+		this.order = (a, b) -> {
+			for (int i = 0; i < keys.size(); i++) {
+				int result = keys.get(i).compare(a[i], b[i]);
+				if (result != 0) {
+					return result;
+				}
+			}
+			return 0;
+		};
+	}
+
+	/**
+	 * Prepare a page query.
+	 * @param sql the query, without ORDER BY, LIMIT or OFFSET
+	 * @param sort the page's order, by column labels of the query
+	 * @param uniqueColumn a column that is unique and not null, the last tiebreak
+	 * @param nulls how the databases place NULLs without NULLS FIRST/LAST
+	 * @return the page query
+	 */
+	static OffsetPage of(String sql, Sort sort, String uniqueColumn, NullSorting nulls) {
+		List<Key> keys = new ArrayList<>();
+		boolean unique = false;
+		for (Sort.Order order : sort) {
+			if (order.isIgnoreCase()) {
+				throw new InvalidDataAccessApiUsageException("queryPage cannot order by " + order.getProperty()
+						+ " ignoring case; order by upper(" + order.getProperty() + ") as a column of the query");
+			}
+			keys.add(Key.of(order.getProperty(), order.isDescending(), order.getNullHandling(), nulls));
+			if (order.getProperty().equalsIgnoreCase(uniqueColumn)) {
+				unique = true;
+				break;
+			}
+		}
+		if (!unique) {
+			keys.add(Key.of(uniqueColumn, false, Sort.NullHandling.NATIVE, nulls));
+		}
+		String trimmed = sql.strip();
+		if (trimmed.endsWith(";")) {
+			trimmed = trimmed.substring(0, trimmed.length() - 1);
+		}
+		return new OffsetPage(trimmed, List.copyOf(keys));
+	}
+
+	<T> List<T> query(FanOutExecutor executor, JdbcTemplate jdbcTemplate, List<Shard> shards, Pageable pageable,
+			RowMapper<T> rowMapper, Object[] args) {
+		long offset = pageable.getOffset();
+		int size = pageable.getPageSize();
+		if (shards.isEmpty()) {
+			return List.of();
+		}
+		long perShard = offset / shards.size();
+		if (perShard < size) {
+			List<T> rows = fetch(executor, jdbcTemplate, shards, null, offset + size, rowMapper, args);
+			return page(rows, offset, size);
+		}
+		// Round 1: each shard's boundary, the row after its first offset / N rows.
+		String boundarySql = "select * from (" + this.sql + ") " + ALIAS + " order by " + orderBy()
+				+ " limit 1 offset ?";
+		Map<Shard, List<Object[]>> boundaries = executor.execute(ShardCallKind.FAN_OUT,
+				"ShardedJdbcTemplate queryPage", boundarySql, shards,
+				(shard) -> jdbcTemplate.query(boundarySql, (rs, row) -> keyOf(rs), append(args, perShard)));
+		List<Shard> answered = List.copyOf(boundaries.keySet());
+		Object[] smallest = null;
+		for (List<Object[]> boundary : boundaries.values()) {
+			if (!boundary.isEmpty() && (smallest == null || this.order.compare(boundary.get(0), smallest) < 0)) {
+				smallest = boundary.get(0);
+			}
+		}
+		if (smallest == null) {
+			// No shard has more than offset / N rows: there are at most offset rows.
+			return List.of();
+		}
+		// Round 2: the exact position of the smallest boundary.
+		List<Object> beforeArgs = new ArrayList<>();
+		String before = before(smallest, beforeArgs);
+		String countSql = "select count(*) from (" + this.sql + ") " + ALIAS + " where " + before;
+		Object[] countArgs = append(args, beforeArgs.toArray());
+		Map<Shard, Long> counts = executor.execute(ShardCallKind.FAN_OUT, "ShardedJdbcTemplate queryPage",
+				countSql, answered, (shard) -> jdbcTemplate.queryForObject(countSql, Long.class, countArgs));
+		requireAll(answered, counts);
+		long position = counts.values().stream().mapToLong(Long::longValue).sum();
+		// Round 3: the page's rows, from the smallest boundary on.
+		long skip = offset - position;
+		List<T> rows = fetch(executor, jdbcTemplate, answered, smallest, skip + size, rowMapper, args);
+		return page(rows, skip, size);
+	}
+
+	private <T> List<T> fetch(FanOutExecutor executor, JdbcTemplate jdbcTemplate, List<Shard> shards, Object[] from,
+			long limit, RowMapper<T> rowMapper, Object[] args) {
+		List<Object> fromArgs = new ArrayList<>();
+		String where = (from != null) ? " where not (" + before(from, fromArgs) + ")" : "";
+		String fetchSql = "select * from (" + this.sql + ") " + ALIAS + where + " order by " + orderBy() + " limit ?";
+		fromArgs.add(limit);
+		Object[] fetchArgs = append(args, fromArgs.toArray());
+		RowMapper<Keyed<T>> keyed = (rs, row) -> new Keyed<>(keyOf(rs), rowMapper.mapRow(rs, row));
+		Map<Shard, List<Keyed<T>>> rows = executor.execute(ShardCallKind.FAN_OUT, "ShardedJdbcTemplate queryPage",
+				fetchSql, shards, (shard) -> jdbcTemplate.query(fetchSql, keyed, fetchArgs));
+		if (from != null) {
+			requireAll(shards, rows);
+		}
+		List<Keyed<T>> merged = SortedMerge.merge(new ArrayList<>(rows.values()),
+				(a, b) -> this.order.compare(a.key(), b.key()), -1);
+		List<T> values = new ArrayList<>(merged.size());
+		merged.forEach((row) -> values.add(row.value()));
+		return values;
+	}
+
+	private static <T> List<T> page(List<T> rows, long skip, int size) {
+		if (skip >= rows.size()) {
+			return new ArrayList<>();
+		}
+		return new ArrayList<>(rows.subList((int) skip, (int) Math.min(rows.size(), skip + size)));
+	}
+
+	/**
+	 * Later rounds need the shards of the first: a page from fewer shards than its
+	 * position was counted on would be wrong, not partial.
+	 */
+	private static void requireAll(List<Shard> shards, Map<Shard, ?> results) {
+		if (results.size() != shards.size()) {
+			Map<String, Throwable> missing = new java.util.LinkedHashMap<>();
+			for (Shard shard : shards) {
+				if (!results.containsKey(shard)) {
+					missing.put(shard.id(), new IllegalStateException(
+							"Shard '" + shard.id() + "' answered the first round of the page but not a later one"));
+				}
+			}
+			throw new ShardFanOutException("ShardedJdbcTemplate queryPage", missing);
+		}
+	}
+
+	private Object[] keyOf(ResultSet rs) throws SQLException {
+		Object[] key = new Object[this.keys.size()];
+		for (int i = 0; i < key.length; i++) {
+			key[i] = rs.getObject(this.keys.get(i).column());
+		}
+		return key;
+	}
+
+	private String orderBy() {
+		StringBuilder orderBy = new StringBuilder();
+		for (Key key : this.keys) {
+			if (!orderBy.isEmpty()) {
+				orderBy.append(", ");
+			}
+			orderBy.append(ALIAS).append('.').append(key.column()).append(key.descending() ? " desc" : " asc");
+			if (key.nullHandling() != Sort.NullHandling.NATIVE) {
+				orderBy.append(key.nullsFirst() ? " nulls first" : " nulls last");
+			}
+		}
+		return orderBy.toString();
+	}
+
+	/**
+	 * Return a condition that is true exactly for the rows before {@code key} in the
+	 * order, and never NULL (so that {@code not (...)} is its complement).
+	 */
+	private String before(Object[] key, List<Object> params) {
+		return before(key, 0, params);
+	}
+
+	private String before(Object[] key, int i, List<Object> params) {
+		Key column = this.keys.get(i);
+		String name = ALIAS + "." + column.column();
+		Object value = key[i];
+		String less;
+		if (value == null) {
+			less = column.nullsFirst() ? "1 = 0" : name + " is not null";
+		}
+		else {
+			String operator = column.descending() ? " > ?" : " < ?";
+			less = column.nullsFirst() ? "(" + name + " is null or " + name + operator + ")"
+					: "(" + name + " is not null and " + name + operator + ")";
+			params.add(value);
+		}
+		if (i == this.keys.size() - 1) {
+			return less;
+		}
+		String equal;
+		if (value == null) {
+			equal = name + " is null";
+		}
+		else {
+			equal = "(" + name + " is not null and " + name + " = ?)";
+			params.add(value);
+		}
+		return "(" + less + " or (" + equal + " and " + before(key, i + 1, params) + "))";
+	}
+
+	private static Object[] append(Object[] args, Object... more) {
+		Object[] all = Arrays.copyOf(args, args.length + more.length);
+		System.arraycopy(more, 0, all, args.length, more.length);
+		return all;
+	}
+
+	private record Keyed<T>(Object[] key, T value) {
+	}
+
+	/**
+	 * Where the shard databases place NULLs in an ORDER BY without NULLS FIRST/LAST.
+	 */
+	enum NullSorting {
+
+		/** NULLs sort as the lowest values (H2). */
+		LOW,
+
+		/** NULLs sort as the highest values (PostgreSQL). */
+		HIGH,
+
+		/** NULLs first in both directions. */
+		FIRST,
+
+		/** NULLs last in both directions. */
+		LAST;
+
+		static NullSorting of(DatabaseMetaData metaData) throws SQLException {
+			if (metaData.nullsAreSortedAtStart()) {
+				return FIRST;
+			}
+			if (metaData.nullsAreSortedAtEnd()) {
+				return LAST;
+			}
+			return metaData.nullsAreSortedHigh() ? HIGH : LOW;
+		}
+
+		boolean nullsFirst(boolean descending) {
+			return switch (this) {
+				case LOW -> !descending;
+				case HIGH -> descending;
+				case FIRST -> true;
+				case LAST -> false;
+			};
+		}
+
+	}
+
+	private record Key(String column, boolean descending, Sort.NullHandling nullHandling, boolean nullsFirst) {
+
+		static Key of(String column, boolean descending, Sort.NullHandling nullHandling, NullSorting nulls) {
+			if (!COLUMN.matcher(column).matches()) {
+				throw new InvalidDataAccessApiUsageException("queryPage orders by column labels of the query; '"
+						+ column + "' is not a plain column label");
+			}
+			boolean nullsFirst = switch (nullHandling) {
+				case NULLS_FIRST -> true;
+				case NULLS_LAST -> false;
+				case NATIVE -> nulls.nullsFirst(descending);
+			};
+			return new Key(column.toLowerCase(Locale.ROOT), descending, nullHandling, nullsFirst);
+		}
+
+		@SuppressWarnings({ "unchecked", "rawtypes" })
+		int compare(Object a, Object b) {
+			if (a == null || b == null) {
+				if (a == b) {
+					return 0;
+				}
+				return ((a == null) == this.nullsFirst) ? -1 : 1;
+			}
+			int result;
+			if (a instanceof Number x && b instanceof Number y && a.getClass() != b.getClass()) {
+				result = new BigDecimal(x.toString()).compareTo(new BigDecimal(y.toString()));
+			}
+			else {
+				result = ((Comparable) a).compareTo(b);
+			}
+			return this.descending ? -result : result;
+		}
+
+	}
+
+}
