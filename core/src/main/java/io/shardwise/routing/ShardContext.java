@@ -138,6 +138,28 @@ public final class ShardContext {
 	}
 
 	/**
+	 * Select a shard on this thread until {@link #restore(Shard)}, for code that selects
+	 * and restores in separate callbacks and so cannot use {@link #callOn}: context
+	 * propagation to other threads ({@code io.shardwise.context}). Like {@link #callOn}
+	 * it only selects.
+	 * @param shard the shard to select, or {@code null} to select none
+	 * @return the previous selection, to hand to {@link #restore(Shard)}
+	 */
+	public static Shard select(Shard shard) {
+		Shard previous = CURRENT.get();
+		CURRENT.set(shard);
+		return previous;
+	}
+
+	/**
+	 * Put back the selection that {@link #select(Shard)} returned.
+	 * @param previous the previous selection, or {@code null}
+	 */
+	public static void restore(Shard previous) {
+		CURRENT.set(previous);
+	}
+
+	/**
 	 * An action to run on a shard.
 	 *
 	 * @param <T> the result type

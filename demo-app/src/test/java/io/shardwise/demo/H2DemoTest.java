@@ -36,6 +36,12 @@ class H2DemoTest {
 	@Nested
 	class LoadConsistency extends LoadConsistencyTests {
 
+		// Half of the PostgreSQL run's operations: the other half is the MariaDB run's.
+		@Override
+		int operationsPerThread() {
+			return OPERATIONS_PER_THREAD / 2;
+		}
+
 	}
 
 	@Nested

@@ -64,6 +64,14 @@ abstract class LoadConsistencyTests {
 
 	private final AtomicLong reads = new AtomicLong();
 
+	/**
+	 * Operations each thread runs; a suite may run fewer to share the build's time with
+	 * another database's suite.
+	 */
+	int operationsPerThread() {
+		return OPERATIONS_PER_THREAD;
+	}
+
 	@AfterEach
 	void deleteTestRows() throws Exception {
 		this.databases.deleteTestRows();
@@ -80,7 +88,7 @@ abstract class LoadConsistencyTests {
 			for (int t = 0; t < THREADS; t++) {
 				int thread = t;
 				futures.add(pool.submit(() -> {
-					for (int i = 0; i < OPERATIONS_PER_THREAD; i++) {
+					for (int i = 0; i < operationsPerThread(); i++) {
 						operation("T-L-" + thread + "-" + i);
 					}
 					return null;
@@ -123,7 +131,7 @@ abstract class LoadConsistencyTests {
 		assertThat(lost).as("acknowledged locations missing or missing reports").isZero();
 		System.out.printf("Reliability (%s, load): %d threads, %d operations (%d reads, %d acknowledged locations "
 				+ "with %d reports, %d rolled back transactions), 0 faults injected, %d rows checked, "
-				+ "problems = %d, rows lost = %d%n", this.databases.kind(), THREADS, THREADS * OPERATIONS_PER_THREAD,
+				+ "problems = %d, rows lost = %d%n", this.databases.kind(), THREADS, THREADS * operationsPerThread(),
 				this.reads.get(), this.acknowledged.size(), reportsAcknowledged, this.rolledBack.size(),
 				after.getRowsChecked(), after.getProblemCounts().size(), lost);
 	}
