@@ -2,6 +2,7 @@ package io.shardwise.context;
 
 import io.shardwise.routing.Shard;
 import io.shardwise.routing.ShardContext;
+import io.shardwise.unitofwork.ShardUnitOfWork;
 
 import org.springframework.core.task.TaskDecorator;
 
@@ -27,6 +28,7 @@ public final class ShardContextTaskDecorator implements TaskDecorator {
 	public Runnable decorate(Runnable runnable) {
 		Shard shard = ShardContext.currentShard();
 		return () -> {
+			ShardUnitOfWork.join(shard);
 			Shard previous = ShardContext.select(shard);
 			try {
 				runnable.run();

@@ -3,6 +3,7 @@ package io.shardwise.context;
 import io.micrometer.context.ThreadLocalAccessor;
 import io.shardwise.routing.Shard;
 import io.shardwise.routing.ShardContext;
+import io.shardwise.unitofwork.ShardUnitOfWork;
 
 /**
  * The shard selection as a Micrometer context-propagation {@link ThreadLocalAccessor}, so
@@ -13,8 +14,10 @@ import io.shardwise.routing.ShardContext;
  * context propagation. Registered through {@code META-INF/services}, so it needs no
  * configuration; it propagates exactly what {@link ShardContextTaskDecorator} does.
  *
- * <p>Setting the value only selects, as {@link ShardContext#callOn ShardContext.callOn}
- * does; the caller's transaction and its unit of work stay on the caller's thread.
+ * <p>Setting the value inside a transaction of that thread joins the shard to the
+ * transaction's unit of work ({@link ShardUnitOfWork#join}), as a routed call does: its
+ * statements then run on that shard's own connection, and a second write shard is
+ * refused at commit instead of silently written to the transaction's first shard.
  */
 public final class ShardContextThreadLocalAccessor implements ThreadLocalAccessor<Shard> {
 
@@ -35,6 +38,7 @@ public final class ShardContextThreadLocalAccessor implements ThreadLocalAccesso
 
 	@Override
 	public void setValue(Shard value) {
+		ShardUnitOfWork.join(value);
 		ShardContext.select(value);
 	}
 

@@ -106,6 +106,18 @@ public final class ShardUnitOfWork implements ShardedTransaction, TransactionSyn
 	}
 
 	/**
+	 * Prepare the current transaction, if there is one, for statements on a shard that
+	 * code selects itself rather than through {@link #callOn} (context propagation onto a
+	 * thread that runs inside a transaction).
+	 * @param target the shard about to be selected
+	 */
+	public static void join(Shard target) {
+		if (target != null && TransactionSynchronizationManager.isActualTransactionActive()) {
+			enter(target);
+		}
+	}
+
+	/**
 	 * Declare that a call is about to write to a shard, so that a second write shard in
 	 * the same transaction is refused before the call runs. Outside a transaction this
 	 * does nothing.
@@ -381,8 +393,9 @@ public final class ShardUnitOfWork implements ShardedTransaction, TransactionSyn
 			written.add(0, this.writeShard);
 		}
 		if (written.size() > 1) {
-			String message = "Transaction wrote to shards " + written + "; a transaction reads from any shard but "
-					+ "writes to one. Nothing was committed";
+			String message = "Transaction wrote to shards "
+					+ String.join(" and ", written.stream().map((shard) -> "'" + shard.id() + "'").toList())
+					+ "; a transaction reads from any shard but writes to one. Nothing was committed";
 			this.rollbackReason = message;
 			throw new ShardRoutingException(message);
 		}

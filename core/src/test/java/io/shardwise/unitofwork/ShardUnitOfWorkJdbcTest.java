@@ -92,7 +92,7 @@ class ShardUnitOfWorkJdbcTest {
 					callOn(this.b, () -> this.jdbc.update("insert into t values (2)"));
 				}));
 		assertThat(ex).isNotNull();
-		assertThat(ex.getMessage()).contains("[a, b]").contains("Nothing was committed");
+		assertThat(ex.getMessage()).contains("'a' and 'b'").contains("Nothing was committed");
 		assertThat(rows(this.a)).isEmpty();
 		assertThat(rows(this.b)).isEmpty();
 	}
@@ -109,7 +109,7 @@ class ShardUnitOfWorkJdbcTest {
 					});
 				})));
 		assertThat(ex).isNotNull();
-		assertThat(ex.getMessage()).contains("[a, b]");
+		assertThat(ex.getMessage()).contains("'a' and 'b'");
 		assertThat(rows(this.a)).isEmpty();
 		assertThat(rows(this.b)).isEmpty();
 	}
