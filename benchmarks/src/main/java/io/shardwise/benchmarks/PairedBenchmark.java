@@ -23,6 +23,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
 /**
  * Both sides of a pair in one JVM, call after call: every operation runs the Shardwise
  * call and its baseline once each (alternating which goes first) and adds each one's
@@ -96,6 +99,37 @@ public class PairedBenchmark {
 	public void jdbcOffsetPage(SmallFanOutQueries sharded, UnshardedSmallQueries unsharded, Clock clock,
 			Blackhole blackhole) {
 		clock.time(blackhole, sharded::jdbcOffsetPage, unsharded::jdbcOffsetPage);
+	}
+
+	/**
+	 * The unit of work's price (issue 9): the same single-result fan-out (four shards,
+	 * entities loaded) inside a read-only transaction, where it runs shard after shard on
+	 * the caller's thread and keeps its entities managed, against outside one, where each
+	 * shard call has its own transaction. Both sides are Shardwise; the baseline is the
+	 * call outside a transaction.
+	 */
+	@Benchmark
+	public void jpaFanOutInTransaction(SmallFanOutQueries sharded, Transactions transactions, KeyCursor cursor,
+			Clock clock, Blackhole blackhole) {
+		String city = cursor.keys().cities()[cursor.next()];
+		clock.time(blackhole, () -> transactions.readOnly.execute((status) -> sharded.jpaFindByCity(city)),
+				() -> sharded.jpaFindByCity(city));
+	}
+
+	/**
+	 * A read-only transaction template of the Shardwise application.
+	 */
+	@State(Scope.Benchmark)
+	public static class Transactions {
+
+		TransactionTemplate readOnly;
+
+		@Setup(Level.Trial)
+		public void start(ShardedWeather weather) {
+			this.readOnly = new TransactionTemplate(weather.context().getBean(PlatformTransactionManager.class));
+			this.readOnly.setReadOnly(true);
+		}
+
 	}
 
 	/**
