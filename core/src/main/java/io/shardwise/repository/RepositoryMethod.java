@@ -40,10 +40,12 @@ import org.springframework.data.util.Streamable;
  * @param scrollIndex the position of a {@link ScrollPosition} argument, or -1
  * @param unmergeable why results of several shards cannot be merged, or {@code null}
  * @param allowFanOut whether {@link AllowFanOut} allows a scatter
+ * @param grouped how the answers of a grouped or aggregate {@code @Query} merge, or
+ * {@code null} for any other method
  */
 record RepositoryMethod(Method method, Kind kind, int keyIndex, String strategy, Shape shape, Sort derivedSort,
 		int maxResults, int sortIndex, int pageableIndex, int limitIndex, int scrollIndex, String unmergeable,
-		boolean allowFanOut) {
+		boolean allowFanOut, GroupedQuery grouped) {
 
 	private static final Set<String> ENTITY_METHODS = Set.of("save", "saveAndFlush", "delete");
 
@@ -63,7 +65,7 @@ record RepositoryMethod(Method method, Kind kind, int keyIndex, String strategy,
 
 	static RepositoryMethod passThrough(Method method) {
 		return new RepositoryMethod(method, Kind.PASS, -1, null, Shape.OTHER, Sort.unsorted(), -1, -1, -1, -1, -1,
-				null, false);
+				null, false, null);
 	}
 
 	/**
@@ -110,12 +112,15 @@ record RepositoryMethod(Method method, Kind kind, int keyIndex, String strategy,
 		PartTree tree = (queryString == null) ? partTree(method, domainType) : null;
 		Sort derivedSort = (tree != null) ? tree.getSort() : Sort.unsorted();
 		int maxResults = (tree != null && tree.isLimiting()) ? tree.getMaxResults() : -1;
-		String unmergeable = unmergeableReason(method, shape, queryString, sortIndex, pageableIndex);
+		GroupedQuery grouped = (queryString != null)
+				? GroupedQuery.of(method, queryString, isNativeQuery(method), shape, entityName(domainType)) : null;
+		String unmergeable = (grouped != null) ? grouped.refusal()
+				: unmergeableReason(method, shape, queryString, sortIndex, pageableIndex);
 		boolean allowFanOut = AnnotatedElementUtils.hasAnnotation(method, AllowFanOut.class)
 				|| AnnotatedElementUtils.hasAnnotation(method.getDeclaringClass(), AllowFanOut.class);
 		Kind kind = kind(method, keyIndex, scrollIndex);
 		return new RepositoryMethod(method, kind, keyIndex, strategy, shape, derivedSort, maxResults, sortIndex,
-				pageableIndex, limitIndex, scrollIndex, unmergeable, allowFanOut);
+				pageableIndex, limitIndex, scrollIndex, unmergeable, allowFanOut, grouped);
 	}
 
 	private static Kind kind(Method method, int keyIndex, int scrollIndex) {
@@ -166,6 +171,23 @@ record RepositoryMethod(Method method, Kind kind, int keyIndex, String strategy,
 		}
 		Object value = org.springframework.core.annotation.AnnotationUtils.getValue(query);
 		return (value != null) ? value.toString() : "";
+	}
+
+	private static boolean isNativeQuery(Method method) {
+		Annotation query = annotation(method, JPA_QUERY);
+		return Boolean.TRUE.equals(org.springframework.core.annotation.AnnotationUtils.getValue(query, "nativeQuery"));
+	}
+
+	private static String entityName(Class<?> domainType) {
+		for (Annotation annotation : domainType.getAnnotations()) {
+			if (annotation.annotationType().getName().equals("jakarta.persistence.Entity")) {
+				Object name = org.springframework.core.annotation.AnnotationUtils.getValue(annotation, "name");
+				if (name instanceof String text && !text.isEmpty()) {
+					return text;
+				}
+			}
+		}
+		return domainType.getSimpleName();
 	}
 
 	// By name, so that core does not depend on Spring Data JPA.

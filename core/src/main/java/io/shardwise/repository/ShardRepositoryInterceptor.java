@@ -68,6 +68,9 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 
 	private final Map<Method, RepositoryMethod> methods = new ConcurrentHashMap<>();
 
+	/** Created on the first grouped query that fans out: it needs JPA on the classpath. */
+	private volatile GroupedQueryRunner groupedQueries;
+
 	/**
 	 * Create the interceptor for one repository and check its methods, so that a
 	 * misconfigured {@code @ShardKey} fails at startup.
@@ -259,6 +262,9 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 			Map<Shard, Object[]> shardArgs, boolean firstHitWins) {
 		Object[] args = invocation.getArguments();
 		checkFanOutAllowed(plan, kind, args);
+		if (plan.grouped() != null) {
+			return groupedQueries().fanOut(plan, kind, shardArgs, this.fanOut, this.nullOrdering.get());
+		}
 		Sort sort = RepositoryResults.mergeSort(plan, args, this.idProperty);
 		Comparator<Object> order = (sort != null) ? EntityOrder.of(sort, this.nullOrdering.get()) : null;
 		ProxyMethodInvocation proxyInvocation = (ProxyMethodInvocation) invocation;
@@ -272,6 +278,15 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 		Map<Shard, Object> results = this.fanOut.execute(kind, plan.describe(), List.copyOf(calls.keySet()),
 				(shard) -> calls.get(shard).proceed());
 		return RepositoryResults.merge(plan, args, new ArrayList<>(results.values()), order, firstHitWins);
+	}
+
+	private GroupedQueryRunner groupedQueries() {
+		GroupedQueryRunner runner = this.groupedQueries;
+		if (runner == null) {
+			runner = new GroupedQueryRunner(this.transactionManager.get());
+			this.groupedQueries = runner;
+		}
+		return runner;
 	}
 
 	private void checkFanOutAllowed(RepositoryMethod plan, ShardCallKind kind, Object[] args) {
