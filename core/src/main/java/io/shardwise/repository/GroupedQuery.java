@@ -309,7 +309,7 @@ final class GroupedQuery {
 			String type = parameter.getType().getName();
 			if (type.startsWith("org.springframework.data.domain.")) {
 				throw new Refusal("takes a " + parameter.getType().getSimpleName() + " argument, which Shardwise does "
-						+ "not apply to grouped rows merged across shards; order in the query instead" + WHAT_TO_DO);
+						+ "not apply to groups merged across shards (order with ORDER BY in the query)" + WHAT_TO_DO);
 			}
 		}
 		Map<String, Binding> bindings = new LinkedHashMap<>();
