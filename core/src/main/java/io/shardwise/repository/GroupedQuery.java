@@ -110,7 +110,9 @@ final class GroupedQuery {
 			parsed = QueryText.of(text);
 		}
 		catch (IllegalArgumentException ex) {
-			return null;
+			// JPQL is validated at startup by Spring Data; SQL only by its database.
+			return nativeQuery ? null
+					: new GroupedQuery("its @Query cannot be read by Shardwise (" + ex.getMessage() + ")" + WHAT_TO_DO);
 		}
 		if (!isAggregate(parsed)) {
 			return null;
@@ -200,7 +202,8 @@ final class GroupedQuery {
 				}
 				keys.add(shardItems.size());
 				columns.add(new Column(Function.KEY, shardItems.size(), -1));
-				shardItems.add(item.expression);
+				// With its alias: GROUP BY may refer to it.
+				shardItems.add(item.text);
 				shardFunctions.add(Function.KEY);
 			}
 			else if (item.function == Function.AVG) {
@@ -212,7 +215,7 @@ final class GroupedQuery {
 			}
 			else {
 				columns.add(new Column(item.function, shardItems.size(), -1));
-				shardItems.add(item.expression);
+				shardItems.add(item.text);
 				shardFunctions.add(item.function);
 			}
 		}

@@ -1,6 +1,7 @@
 package io.shardwise.repository;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -26,7 +27,7 @@ final class QueryText {
 	private QueryText(String text, List<Token> tokens) {
 		this.text = text;
 		this.tokens = tokens;
-		java.util.Arrays.fill(this.clauseStarts, -1);
+		Arrays.fill(this.clauseStarts, -1);
 		int depth = 0;
 		for (int i = 0; i < tokens.size(); i++) {
 			Token token = tokens.get(i);

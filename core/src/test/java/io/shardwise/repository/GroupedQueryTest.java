@@ -40,6 +40,15 @@ class GroupedQueryTest {
 	}
 
 	@Test
+	void groupByAnAliasKeepsTheAliasInTheShardQuery() {
+		GroupedQuery query = plan("rows", "select r.location.continent as continent, max(r.t) as hottest, "
+				+ "avg(r.t) as mean from Report r group by continent order by continent");
+		assertThat(query.refusal()).isNull();
+		assertThat(query.shardQuery()).isEqualTo("select r.location.continent as continent, max(r.t) as hottest, "
+				+ "sum(r.t), count(r.t) from Report r group by continent");
+	}
+
+	@Test
 	void rowsOfTheSameGroupCombine() {
 		GroupedQuery query = plan("rows",
 				"select r.continent, count(r), sum(r.n), min(r.t), max(r.t), avg(r.t) from Report r group by r.continent");
@@ -140,6 +149,7 @@ class GroupedQueryTest {
 		assertRefused("names", "select r.c, count(r) from Report r group by r.c", "declares String");
 		assertRefused("rows", "select r.c, count(r) from Report r where r.c like %:c% group by r.c", "LIKE");
 		assertRefused("rows", "select r.c, count(r) from Report r where r.c = :#{#c} group by r.c", "SpEL");
+		assertRefused("rows", "select r.c, count(r) from Report r where r.c = 'open group by r.c", "cannot be read");
 		GroupedQuery nativeQuery = GroupedQuery.of(method("rows"), "select city, count(*) from reports group by city",
 				true, RepositoryMethod.Shape.LIST, "Report");
 		assertThat(nativeQuery.refusal()).contains("native").contains("ShardedJdbcTemplate.aggregate");
