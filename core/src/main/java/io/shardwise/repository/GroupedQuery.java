@@ -114,7 +114,7 @@ final class GroupedQuery {
 			return nativeQuery ? null
 					: new GroupedQuery("its @Query cannot be read by Shardwise (" + ex.getMessage() + ")" + WHAT_TO_DO);
 		}
-		if (!isAggregate(parsed)) {
+		if (!isAggregate(parsed) || (shape == RepositoryMethod.Shape.BOOLEAN && isExistence(parsed))) {
 			return null;
 		}
 		if (nativeQuery) {
@@ -145,6 +145,26 @@ final class GroupedQuery {
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * Whether a query only asks whether rows exist ({@code select count(x) > 0 ...}, not
+	 * grouped): any shard's {@code true} is the answer, as for every boolean.
+	 */
+	private static boolean isExistence(QueryText query) {
+		int from = query.clause("from");
+		if (query.clause("select") != 0 || from < 0 || query.clause("group") >= 0 || query.clause("having") >= 0) {
+			return false;
+		}
+		List<List<Token>> items = query.split(1, from);
+		if (items.size() != 1) {
+			return false;
+		}
+		List<Token> item = items.get(0);
+		int size = item.size();
+		return size >= 6 && item.get(0).isWord("count") && item.get(1).is("(") && item.get(size - 3).is(")")
+				&& item.get(size - 2).is(">") && item.get(size - 1).text().equals("0")
+				&& SelectItem.closesAt(item, size - 3);
 	}
 
 	private static GroupedQuery plan(Method method, QueryText query, RepositoryMethod.Shape shape) {
@@ -732,6 +752,11 @@ final class GroupedQuery {
 		}
 
 		private static boolean closesAtEnd(List<Token> expression) {
+			return closesAt(expression, expression.size() - 1);
+		}
+
+		/** Whether the parenthesis opened at index 1 closes at {@code end}. */
+		static boolean closesAt(List<Token> expression, int end) {
 			int depth = 0;
 			for (int i = 1; i < expression.size(); i++) {
 				Token token = expression.get(i);
@@ -741,7 +766,7 @@ final class GroupedQuery {
 				else if (token.is(")")) {
 					depth--;
 					if (depth == 0) {
-						return i == expression.size() - 1;
+						return i == end;
 					}
 				}
 			}

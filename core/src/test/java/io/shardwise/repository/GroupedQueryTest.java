@@ -30,6 +30,16 @@ class GroupedQueryTest {
 	}
 
 	@Test
+	void existenceChecksStayBooleans() {
+		// Any shard's true is the answer, as for every boolean result.
+		assertThat(plan("any", "select count(r) > 0 from Report r where r.c = ?1")).isNull();
+		// Not an existence check: 3 + 3 rows on two shards are more than 5, neither shard alone.
+		assertRefused("any", "select count(r) > 5 from Report r where r.c = ?1", "aggregate inside an expression");
+		assertRefused("any", "select count(r) > 0 from Report r group by r.c", "aggregate inside an expression");
+		assertRefused("any", "select count(r) from Report r", "returns boolean");
+	}
+
+	@Test
 	void averagesAreRewrittenIntoSumsAndCounts() {
 		GroupedQuery query = plan("rowsOf",
 				"select r.continent, count(r), avg(r.temperature) as mean from Report r where r.x = :x "
@@ -211,6 +221,8 @@ class GroupedQueryTest {
 		List<Object[]> sorted(Sort sort);
 
 		List<String> names();
+
+		boolean any(String c);
 
 	}
 
