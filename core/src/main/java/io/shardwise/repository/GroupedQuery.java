@@ -26,8 +26,11 @@ import org.springframework.core.convert.ConversionService;
 import org.springframework.core.convert.support.DefaultConversionService;
 import org.springframework.dao.IncorrectResultSizeDataAccessException;
 import org.springframework.data.domain.Sort;
+import org.springframework.data.projection.ProjectionFactory;
+import org.springframework.data.projection.SpelAwareProxyProjectionFactory;
 import org.springframework.data.util.Streamable;
 import org.springframework.util.ClassUtils;
+import org.springframework.util.LinkedCaseInsensitiveMap;
 
 /**
  * How the shard answers of a grouped or aggregate {@code @Query} (JPQL) combine into the
@@ -47,13 +50,17 @@ import org.springframework.util.ClassUtils;
  * <p>What cannot be merged exactly is refused by a {@link #refusal() reason} given before
  * any shard runs: {@code HAVING}, {@code DISTINCT} aggregates, aggregates inside
  * expressions, group-by items that are not selected, constructor expressions, native
- * queries, and shapes of result this class does not build.
+ * queries, and shapes of result this class does not build. Rows become {@code Object[]},
+ * a single value when one is selected, or projections of an interface whose properties
+ * are the select aliases (as Spring Data JPA builds them on one database).
  */
 final class GroupedQuery {
 
 	private static final Set<String> AGGREGATES = Set.of("count", "sum", "min", "max", "avg");
 
 	private static final String JPA_PARAM = "org.springframework.data.repository.query.Param";
+
+	private static final ProjectionFactory PROJECTIONS = new SpelAwareProxyProjectionFactory();
 
 	private static final String WHAT_TO_DO = " (use ShardedJdbcTemplate.aggregate, or rewrite the query)";
 
@@ -75,12 +82,16 @@ final class GroupedQuery {
 
 	private final Class<?> elementType;
 
+	/** The select aliases, when rows become projections of an interface; otherwise {@code null}. */
+	private final List<String> projectionAliases;
+
 	private GroupedQuery(String refusal) {
-		this(refusal, null, List.of(), new Function[0], new int[0], List.of(), List.of(), null, null);
+		this(refusal, null, List.of(), new Function[0], new int[0], List.of(), List.of(), null, null, null);
 	}
 
 	private GroupedQuery(String refusal, String shardQuery, List<Column> columns, Function[] shardFunctions,
-			int[] keys, List<OrderItem> order, List<Binding> bindings, Result result, Class<?> elementType) {
+			int[] keys, List<OrderItem> order, List<Binding> bindings, Result result, Class<?> elementType,
+			List<String> projectionAliases) {
 		this.refusal = refusal;
 		this.shardQuery = shardQuery;
 		this.columns = columns;
@@ -90,6 +101,7 @@ final class GroupedQuery {
 		this.bindings = bindings;
 		this.result = result;
 		this.elementType = elementType;
+		this.projectionAliases = projectionAliases;
 	}
 
 	/**
@@ -258,10 +270,13 @@ final class GroupedQuery {
 			throw new Refusal("is merged only into a List, Collection, Iterable, Set, Streamable, Optional or single "
 					+ "result, but the method returns " + method.getReturnType().getSimpleName());
 		}
-		Class<?> elementType = elementType(result, returnType, columns.size());
+		Class<?> elementType = elementType(result, returnType, items);
+		List<String> projectionAliases = isProjection(elementType)
+				? items.stream().map((item) -> item.alias).toList() : null;
 		List<Binding> bindings = bindings(method, query);
 		return new GroupedQuery(null, shardQuery, List.copyOf(columns), shardFunctions.toArray(new Function[0]),
-				keys.stream().mapToInt(Integer::intValue).toArray(), order, bindings, result, elementType);
+				keys.stream().mapToInt(Integer::intValue).toArray(), order, bindings, result, elementType,
+				projectionAliases);
 	}
 
 	private static List<OrderItem> orderItems(QueryText query, List<SelectItem> items) {
@@ -302,22 +317,40 @@ final class GroupedQuery {
 		return List.copyOf(order);
 	}
 
-	private static Class<?> elementType(Result result, ResolvableType returnType, int columns) {
+	private static Class<?> elementType(Result result, ResolvableType returnType, List<SelectItem> items) {
 		ResolvableType type = switch (result) {
 			case LIST, SET, STREAMABLE -> returnType.as(Iterable.class).getGeneric(0);
 			case OPTIONAL -> returnType.getGeneric(0);
 			case SINGLE -> returnType;
 		};
 		Class<?> element = ClassUtils.resolvePrimitiveIfNecessary(type.toClass());
+		int columns = items.size();
 		if (element == Object[].class || element == Object.class) {
 			return element;
 		}
 		if (columns == 1 && isValue(element)) {
 			return element;
 		}
+		if (isProjection(element)) {
+			for (SelectItem item : items) {
+				if (item.alias == null) {
+					throw new Refusal("selects " + item.text + " without an alias, but rows become "
+							+ element.getSimpleName() + " projections, whose properties are the aliases; add "
+							+ "'as <property>'");
+				}
+			}
+			return element;
+		}
 		throw new Refusal("selects " + columns + " value" + ((columns == 1) ? "" : "s") + " per row, which Shardwise "
-				+ "merges into Object[] rows (or one value per row when one is selected), but the method declares "
-				+ element.getSimpleName() + WHAT_TO_DO);
+				+ "merges into Object[] rows, one value per row when one is selected, or interface projections, but "
+				+ "the method declares " + element.getSimpleName() + WHAT_TO_DO);
+	}
+
+	/** An interface projection (not a JDK, JPA or Spring type), built over the row's aliases. */
+	private static boolean isProjection(Class<?> type) {
+		String name = type.getName();
+		return type.isInterface() && !name.startsWith("java.") && !name.startsWith("jakarta.")
+				&& !name.startsWith("org.springframework.");
 	}
 
 	private static boolean isValue(Class<?> type) {
@@ -490,6 +523,13 @@ final class GroupedQuery {
 	}
 
 	private Object element(Object[] row) {
+		if (this.projectionAliases != null) {
+			Map<String, Object> values = new LinkedCaseInsensitiveMap<>(row.length);
+			for (int i = 0; i < row.length; i++) {
+				values.put(this.projectionAliases.get(i), row[i]);
+			}
+			return PROJECTIONS.createProjection(this.elementType, values);
+		}
 		if (this.elementType == Object[].class || (this.elementType == Object.class && row.length > 1)) {
 			return row;
 		}

@@ -168,6 +168,18 @@ class GroupedQueryTest {
 	}
 
 	@Test
+	void rowsBecomeInterfaceProjectionsOfTheAliases() {
+		GroupedQuery query = plan("counts", "select r.c as c, count(r) as n from Report r group by r.c");
+		@SuppressWarnings("unchecked")
+		List<Counted> merged = (List<Counted>) query.merge("m",
+				List.of(List.<Object[]>of(row("a", 1L)), List.<Object[]>of(row("a", 2L), row("b", 4L))),
+				EntityOrder.NullOrdering.LOW);
+		assertThat(merged).extracting(Counted::getC, Counted::getN)
+			.containsExactly(org.assertj.core.groups.Tuple.tuple("a", 3), org.assertj.core.groups.Tuple.tuple("b", 4));
+		assertRefused("counts", "select r.c, count(r) as n from Report r group by r.c", "without an alias");
+	}
+
+	@Test
 	void entityNameExpressionIsTheEntityName() {
 		assertThat(plan("count", "select count(e) from #{#entityName} e").shardQuery())
 			.isEqualTo("select count(e) from Report e");
@@ -223,6 +235,16 @@ class GroupedQueryTest {
 		List<String> names();
 
 		boolean any(String c);
+
+		List<Counted> counts();
+
+	}
+
+	interface Counted {
+
+		String getC();
+
+		int getN();
 
 	}
 

@@ -183,6 +183,16 @@ abstract class GroupedQueryTests {
 	}
 
 	@Test
+	void interfaceProjectionsHoldTheMergedGroups() throws Exception {
+		List<Object[]> rows = new ArrayList<>();
+		for (MeasurementStats.CityStats stats : this.stats.cityStats()) {
+			rows.add(new Object[] { stats.getCity(), stats.getTotal(), stats.getMean(), stats.getLargest() });
+		}
+		assertGroupsEqual("cityStats", rows,
+				truth("select city, count(*), avg(reading), max(amount) from measurements group by city"), 1, Set.of(2));
+	}
+
+	@Test
 	void collectionShardKeysMergeTheirShardsGroups() throws Exception {
 		assertGroupsEqual("meanByCityIn", this.stats.meanByCityIn(List.of("Asia", "Europe", "South America")),
 				truth("select city, avg(reading) from measurements where region in (?, ?, ?) group by city", "Asia",

@@ -85,6 +85,11 @@ interface MeasurementStats extends Repository<Measurement, Long> {
 	@Query("select m.label, max(m.reading) from Measurement m group by m.label order by max(m.reading)")
 	List<Object[]> labelsByHottest();
 
+	/** Rows as interface projections, whose properties are the select aliases. */
+	@Query("select m.city as city, count(m) as total, avg(m.reading) as mean, max(m.amount) as largest "
+			+ "from Measurement m group by m.city")
+	List<CityStats> cityStats();
+
 	@Query("select m.city, count(m) from Measurement m group by m.city having count(m) > 1")
 	List<Object[]> citiesWithSeveral();
 
@@ -102,5 +107,18 @@ interface MeasurementStats extends Repository<Measurement, Long> {
 
 	@Query("select new map(m.city as city, count(m) as n) from Measurement m group by m.city")
 	List<Map<String, Object>> cityCounts();
+
+	/** A projection of grouped rows. */
+	interface CityStats {
+
+		String getCity();
+
+		long getTotal();
+
+		Double getMean();
+
+		java.math.BigDecimal getLargest();
+
+	}
 
 }
