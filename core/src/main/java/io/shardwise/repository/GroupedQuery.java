@@ -129,6 +129,10 @@ final class GroupedQuery {
 		if (!isAggregate(parsed) || (shape == RepositoryMethod.Shape.BOOLEAN && isExistence(parsed))) {
 			return null;
 		}
+		if (nativeQuery && shape == RepositoryMethod.Shape.NUMBER && isSingleCount(parsed)) {
+			// An ungrouped native count: shard counts are summed, as any count.
+			return null;
+		}
 		if (nativeQuery) {
 			return new GroupedQuery("its native @Query groups or aggregates rows, which Shardwise merges only for "
 					+ "JPQL queries (use ShardedJdbcTemplate.aggregate, or a JPQL @Query)");
@@ -157,6 +161,21 @@ final class GroupedQuery {
 			}
 		}
 		return false;
+	}
+
+	/** Whether a query selects one ungrouped {@code count(...)} and nothing else. */
+	private static boolean isSingleCount(QueryText query) {
+		int from = query.clause("from");
+		if (query.clause("select") != 0 || from < 0 || query.clause("group") >= 0 || query.clause("having") >= 0) {
+			return false;
+		}
+		List<List<Token>> items = query.split(1, from);
+		if (items.size() != 1) {
+			return false;
+		}
+		List<Token> item = items.get(0);
+		return item.size() >= 3 && item.get(0).isWord("count") && item.get(1).is("(")
+				&& !item.get(2).isWord("distinct") && SelectItem.closesAt(item, item.size() - 1);
 	}
 
 	/**

@@ -165,6 +165,11 @@ class GroupedQueryTest {
 		assertThat(nativeQuery.refusal()).contains("native").contains("ShardedJdbcTemplate.aggregate");
 		assertThat(GroupedQuery.of(method("rows"), "select * from reports", true, RepositoryMethod.Shape.LIST,
 				"Report")).isNull();
+		// A native count is summed, as any count.
+		assertThat(GroupedQuery.of(method("count"), "select count(*) from reports where city = ?1", true,
+				RepositoryMethod.Shape.NUMBER, "Report")).isNull();
+		assertThat(GroupedQuery.of(method("count"), "select count(distinct city) from reports", true,
+				RepositoryMethod.Shape.NUMBER, "Report").refusal()).contains("native");
 	}
 
 	@Test
