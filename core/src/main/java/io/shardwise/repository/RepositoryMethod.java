@@ -40,12 +40,14 @@ import org.springframework.data.util.Streamable;
  * @param scrollIndex the position of a {@link ScrollPosition} argument, or -1
  * @param unmergeable why results of several shards cannot be merged, or {@code null}
  * @param allowFanOut whether {@link AllowFanOut} allows a scatter
+ * @param grouped how the answers of a grouped or aggregate {@code @Query} merge, or
+ * {@code null} for any other method
  * @param writes whether the method writes ({@code save...}, {@code delete...},
  * {@code remove...}, {@code @Modifying})
  */
 record RepositoryMethod(Method method, Kind kind, int keyIndex, String strategy, Shape shape, Sort derivedSort,
 		int maxResults, int sortIndex, int pageableIndex, int limitIndex, int scrollIndex, String unmergeable,
-		boolean allowFanOut, boolean writes) {
+		boolean allowFanOut, GroupedQuery grouped, boolean writes) {
 
 	private static final Set<String> ENTITY_METHODS = Set.of("save", "saveAndFlush", "delete");
 
@@ -65,7 +67,7 @@ record RepositoryMethod(Method method, Kind kind, int keyIndex, String strategy,
 
 	static RepositoryMethod passThrough(Method method) {
 		return new RepositoryMethod(method, Kind.PASS, -1, null, Shape.OTHER, Sort.unsorted(), -1, -1, -1, -1, -1,
-				null, false, false);
+				null, false, null, false);
 	}
 
 	/**
@@ -112,7 +114,10 @@ record RepositoryMethod(Method method, Kind kind, int keyIndex, String strategy,
 		PartTree tree = (queryString == null) ? partTree(method, domainType) : null;
 		Sort derivedSort = (tree != null) ? tree.getSort() : Sort.unsorted();
 		int maxResults = (tree != null && tree.isLimiting()) ? tree.getMaxResults() : -1;
-		String unmergeable = unmergeableReason(method, shape, queryString, sortIndex, pageableIndex);
+		GroupedQuery grouped = (queryString != null)
+				? GroupedQuery.of(method, queryString, isNativeQuery(method), shape, entityName(domainType)) : null;
+		String unmergeable = (grouped != null) ? grouped.refusal()
+				: unmergeableReason(method, shape, queryString, sortIndex, pageableIndex);
 		boolean allowFanOut = AnnotatedElementUtils.hasAnnotation(method, AllowFanOut.class)
 				|| AnnotatedElementUtils.hasAnnotation(method.getDeclaringClass(), AllowFanOut.class);
 		Kind kind = kind(method, keyIndex, scrollIndex);
@@ -120,7 +125,7 @@ record RepositoryMethod(Method method, Kind kind, int keyIndex, String strategy,
 		boolean writes = name.startsWith("save") || name.startsWith("delete") || name.startsWith("remove")
 				|| annotation(method, MODIFYING) != null;
 		return new RepositoryMethod(method, kind, keyIndex, strategy, shape, derivedSort, maxResults, sortIndex,
-				pageableIndex, limitIndex, scrollIndex, unmergeable, allowFanOut, writes);
+				pageableIndex, limitIndex, scrollIndex, unmergeable, allowFanOut, grouped, writes);
 	}
 
 	private static Kind kind(Method method, int keyIndex, int scrollIndex) {
@@ -171,6 +176,23 @@ record RepositoryMethod(Method method, Kind kind, int keyIndex, String strategy,
 		}
 		Object value = org.springframework.core.annotation.AnnotationUtils.getValue(query);
 		return (value != null) ? value.toString() : "";
+	}
+
+	private static boolean isNativeQuery(Method method) {
+		Annotation query = annotation(method, JPA_QUERY);
+		return Boolean.TRUE.equals(org.springframework.core.annotation.AnnotationUtils.getValue(query, "nativeQuery"));
+	}
+
+	private static String entityName(Class<?> domainType) {
+		for (Annotation annotation : domainType.getAnnotations()) {
+			if (annotation.annotationType().getName().equals("jakarta.persistence.Entity")) {
+				Object name = org.springframework.core.annotation.AnnotationUtils.getValue(annotation, "name");
+				if (name instanceof String text && !text.isEmpty()) {
+					return text;
+				}
+			}
+		}
+		return domainType.getSimpleName();
 	}
 
 	// By name, so that core does not depend on Spring Data JPA.

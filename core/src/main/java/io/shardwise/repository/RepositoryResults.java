@@ -167,6 +167,10 @@ final class RepositoryResults {
 	 * @return the empty result
 	 */
 	static Object empty(RepositoryMethod method, Object[] args) {
+		if (method.grouped() != null && method.grouped().refusal() == null) {
+			// What one database answers over no rows: no groups, or one row of count 0.
+			return method.grouped().merge(method.describe(), List.of(), EntityOrder.NullOrdering.LOW);
+		}
 		return switch (method.shape()) {
 			case PAGE -> new PageImpl<>(List.of(), pageable(method, args), 0);
 			case SLICE -> new SliceImpl<>(List.of(), pageable(method, args), false);

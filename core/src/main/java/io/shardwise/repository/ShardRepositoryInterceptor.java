@@ -74,6 +74,9 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 
 	private final Map<Method, RepositoryMethod> methods = new ConcurrentHashMap<>();
 
+	/** Created on the first grouped query that fans out: it needs JPA on the classpath. */
+	private volatile GroupedQueryRunner groupedQueries;
+
 	/**
 	 * Create the interceptor for one repository and check its methods, so that a
 	 * misconfigured {@code @ShardKey} fails at startup.
@@ -323,6 +326,9 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 			Map<Shard, Object[]> shardArgs, boolean firstHitWins) {
 		Object[] args = invocation.getArguments();
 		checkFanOutAllowed(plan, kind, args);
+		if (plan.grouped() != null) {
+			return groupedQueries().fanOut(plan, kind, shardArgs, this.fanOut, this.nullOrdering.get());
+		}
 		Sort mergeSort = RepositoryResults.mergeSort(plan, args, this.idProperty);
 		// Before any shard runs: a bad sort is the caller's error, not a shard's.
 		Sort sort = (mergeSort != null) ? this.sortProperties.check(plan, mergeSort) : null;
@@ -347,6 +353,15 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 					return calls.get(shard).proceed();
 				});
 		return RepositoryResults.merge(plan, args, new ArrayList<>(results.values()), order, firstHitWins);
+	}
+
+	private GroupedQueryRunner groupedQueries() {
+		GroupedQueryRunner runner = this.groupedQueries;
+		if (runner == null) {
+			runner = new GroupedQueryRunner(this.transactionManager.get());
+			this.groupedQueries = runner;
+		}
+		return runner;
 	}
 
 	private void checkFanOutAllowed(RepositoryMethod plan, ShardCallKind kind, Object[] args) {

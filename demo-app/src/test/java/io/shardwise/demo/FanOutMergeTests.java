@@ -1,7 +1,10 @@
 package io.shardwise.demo;
 
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import io.shardwise.routing.ShardRoutingException;
@@ -17,6 +20,7 @@ import org.springframework.data.domain.Sort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * How the results of unkeyed repository methods merge across the four shards.
@@ -31,6 +35,12 @@ abstract class FanOutMergeTests {
 
 	@Autowired
 	WeatherLocationRepository locations;
+
+	@Autowired
+	ReportRepository reports;
+
+	@Autowired
+	ReportStats reportStats;
 
 	@BeforeEach
 	void saveTestRows() throws Exception {
@@ -130,9 +140,62 @@ abstract class FanOutMergeTests {
 	}
 
 	@Test
+	void groupedReportQueriesEqualTheGroupsOfAllShardsRows() throws Exception {
+		List<WeatherLocation> twins = new ArrayList<>(this.queries.findByCityStartingWith("T-Twin"));
+		assertThat(twins).hasSize(2);
+		this.reports.saveAll(List.of(new Report(twins.get(0), 1.5), new Report(twins.get(0), 2.5),
+				new Report(twins.get(1), 6.0)));
+		// The truth: every shard's rows, read by plain JDBC and grouped here.
+		Map<Long, ShardDatabases.Location> locationsById = new HashMap<>();
+		List<ShardDatabases.ReportRow> allReports = new ArrayList<>();
+		for (String shard : ShardDatabases.SHARDS) {
+			this.databases.locations(shard).forEach((location) -> locationsById.put(location.id(), location));
+			allReports.addAll(this.databases.reports(shard));
+		}
+		for (boolean byContinent : new boolean[] { true, false }) {
+			Map<String, double[]> truth = new HashMap<>();
+			for (ShardDatabases.ReportRow report : allReports) {
+				ShardDatabases.Location location = locationsById.get(report.locationId());
+				double[] group = truth.computeIfAbsent(byContinent ? location.continent() : location.city(),
+						(key) -> new double[] { 0, 0, Double.MAX_VALUE });
+				group[0]++;
+				group[1] += report.temperature();
+				group[2] = Math.min(group[2], report.temperature());
+			}
+			List<Object[]> merged = byContinent ? this.reportStats.statsByContinent() : this.reportStats.statsByCity();
+			assertThat(merged).as("one row per group").hasSize(truth.size());
+			for (Object[] row : merged) {
+				double[] expected = truth.get((String) row[0]);
+				assertThat(expected).as("group " + row[0]).isNotNull();
+				assertThat(row[1]).as("count of " + row[0]).isEqualTo((long) expected[0]);
+				assertThat((Double) row[2]).as("avg of " + row[0]).isCloseTo(expected[1] / expected[0], within(1e-9));
+				if (!byContinent) {
+					assertThat(row[3]).as("min of " + row[0]).isEqualTo(expected[2]);
+				}
+			}
+		}
+		// T-Twin has rows on two shards: one group, (1.5 + 2.5 + 6.0) / 3.
+		assertThat(this.reportStats.statsByCity()).filteredOn((row) -> "T-Twin".equals(row[0]))
+			.singleElement()
+			.satisfies((row) -> assertThat(row).containsExactly("T-Twin", 3L, 10.0 / 3, 1.5));
+	}
+
+	@Test
+	void aggregateQueriesMergeAcrossShards() throws Exception {
+		long max = Long.MIN_VALUE;
+		for (String shard : ShardDatabases.SHARDS) {
+			for (ShardDatabases.Location location : this.databases.locations(shard)) {
+				max = Math.max(max, location.id());
+			}
+		}
+		assertThat(this.queries.maxId()).isEqualTo(max);
+	}
+
+	@Test
 	void unmergeableResultsAreRefusedBeforeAnyShardRuns() throws Exception {
-		assertThatExceptionOfType(ShardRoutingException.class).isThrownBy(() -> this.queries.maxId())
-			.withMessageContaining("maxId");
+		assertThatExceptionOfType(ShardRoutingException.class).isThrownBy(() -> this.queries.citiesOnSeveralRows())
+			.withMessageContaining("citiesOnSeveralRows")
+			.withMessageContaining("HAVING");
 		assertThatExceptionOfType(ShardRoutingException.class).isThrownBy(() -> this.queries.findAllOrderedInQuery())
 			.withMessageContaining("ORDER BY");
 		assertThat(this.databases.statementCounts().values()).containsOnly(0);

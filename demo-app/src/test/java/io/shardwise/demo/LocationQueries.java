@@ -36,6 +36,9 @@ interface LocationQueries extends Repository<WeatherLocation, Long> {
 	@Query("select max(l.id) from WeatherLocation l")
 	Long maxId();
 
+	@Query("select l.city, count(l) from WeatherLocation l group by l.city having count(l) > 1")
+	List<Object[]> citiesOnSeveralRows();
+
 	@Query("select l from WeatherLocation l order by l.city")
 	List<WeatherLocation> findAllOrderedInQuery();
 
