@@ -9,6 +9,7 @@ import io.shardwise.aop.ShardKeyAdvisor;
 import io.shardwise.aop.ShardKeyMethodInterceptor;
 import io.shardwise.audit.ShardConsistencyChecker;
 import io.shardwise.fanout.FanOutExecutor;
+import io.shardwise.id.NodeLease;
 import io.shardwise.identity.DatabaseIdentity;
 import io.shardwise.jdbc.ShardedJdbcTemplate;
 import io.shardwise.migration.ShardMigrator;
@@ -123,8 +124,16 @@ public class ShardwiseAutoConfiguration {
 		DatabaseIdentity.requireDistinct(shards);
 		// After the migrations: Flyway refuses to start on a schema that has a table
 		// but no history yet, such as the lease table on a new database.
-		if (shards.nodeLease() != null) {
-			shards.nodeLease().start();
+		NodeLease lease = shards.nodeLease();
+		if (lease != null) {
+			// The lease table lives on the shard with the lowest index, the first one.
+			String leaseShard = shards.all().get(0).id();
+			if (shards.availability().isInService(leaseShard)) {
+				lease.start();
+			}
+			else {
+				lease.startUnregistered("unreachable since startup");
+			}
 		}
 		return new ShardwiseDataSource(shards);
 	}

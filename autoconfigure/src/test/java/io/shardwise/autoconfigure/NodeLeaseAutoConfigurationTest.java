@@ -87,6 +87,25 @@ class NodeLeaseAutoConfigurationTest {
 		instance().run((again) -> assertThat(again.getBean(Shards.class).nodeLease().node()).isZero());
 	}
 
+	@Test
+	void afterADegradedStartWithoutTheLeaseShardOnlyAConfiguredNodeStarts() {
+		// IFEXISTS: the lease shard's database does not exist, so it cannot be reached.
+		ApplicationContextRunner leaseShardDown = ShardwiseTestSupport.runner()
+			.withPropertyValues("shardwise.shards.a.url=" + this.urlA + ";IFEXISTS=TRUE",
+					"shardwise.shards.b.url=" + this.urlB, "shardwise.startup.on-shard-unavailable=degraded");
+		leaseShardDown.withPropertyValues("shardwise.id.node=3").run((context) -> {
+			assertThat(context).hasNotFailed();
+			Shards shards = context.getBean(Shards.class);
+			assertThat(shards.availability().outOfService()).containsOnlyKeys("a");
+			assertThat(shards.nodeLease().node()).isEqualTo(3);
+			assertThat(shards.get("b").nextId()).isPositive();
+		});
+		leaseShardDown.run((context) -> assertThat(ShardwiseTestSupport.causeChain(context.getStartupFailure()))
+			.anySatisfy((ex) -> assertThat(ex).isInstanceOf(NodeLeaseException.class)
+				.hasMessageContaining("shard 'a' holds the lease table")
+				.hasMessageContaining("set shardwise.id.node")));
+	}
+
 	private static Callable<long[]> generate(Shard shard) {
 		return () -> {
 			long[] ids = new long[IDS_PER_INSTANCE];

@@ -142,6 +142,27 @@ public final class NodeLease implements AutoCloseable {
 		this.renewal = this.renewer.scheduleWithFixedDelay(this::renewQuietly, period, period, TimeUnit.MILLISECONDS);
 	}
 
+	/**
+	 * Start without the lease table, whose database is known to be unreachable: a
+	 * configured node is used without registration (a warning is logged), an automatic
+	 * lease fails.
+	 * @param reason why the database cannot be used, for the messages
+	 * @throws NodeLeaseException if the node is not configured
+	 */
+	public synchronized void startUnregistered(String reason) {
+		if (this.node >= 0) {
+			return;
+		}
+		if (this.configuredNode == null) {
+			throw new NodeLeaseException("Cannot lease an id node: " + this.database + " holds the lease table (" + TABLE
+					+ ") and is " + reason + "; set shardwise.id.node to start without a lease");
+		}
+		logger.warn("Cannot register shardwise.id.node=" + this.configuredNode + " in " + this.database + " ("
+				+ reason + "), so another instance configured with the same node would go undetected");
+		this.node = this.configuredNode;
+		this.validUntilMillis = Long.MAX_VALUE;
+	}
+
 	private int acquire(Connection connection, long now) throws SQLException {
 		Map<Integer, Long> expiries = new HashMap<>();
 		try (Statement statement = connection.createStatement();

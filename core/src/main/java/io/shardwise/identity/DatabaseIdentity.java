@@ -50,6 +50,12 @@ public final class DatabaseIdentity {
 	public static void requireDistinct(Shards shards) {
 		Map<String, Shard> owners = new LinkedHashMap<>();
 		for (Shard shard : shards.all()) {
+			if (!shards.availability().isInService(shard.id())) {
+				// Held out of service by a degraded start: do not wait for its pool.
+				logger.warn("Shard '" + shard.id() + "' is not checked for sharing its database with another shard: "
+						+ "it is out of service");
+				continue;
+			}
 			String identity;
 			try (Connection connection = shard.dataSource().getConnection()) {
 				identity = read(connection);

@@ -144,12 +144,19 @@ class DegradedStartTest {
 
 	private static ConfigurableApplicationContext start(Map<String, Object> shards, String... properties) {
 		return new SpringApplicationBuilder(DemoApplication.class).profiles("postgres")
-			.properties("server.port=0", "spring.jmx.enabled=false")
-			.properties(properties)
 			.initializers((context) -> context.getEnvironment()
 				.getPropertySources()
 				.addFirst(new MapPropertySource("degradedStartShards", shards)))
-			.run();
+			.run(arguments(properties));
+	}
+
+	private static String[] arguments(String... properties) {
+		java.util.List<String> arguments = new java.util.ArrayList<>(
+				java.util.List.of("--server.port=0", "--spring.jmx.enabled=false"));
+		for (String property : properties) {
+			arguments.add("--" + property);
+		}
+		return arguments.toArray(String[]::new);
 	}
 
 	private static double inService(MeterRegistry meters, String shard) {
