@@ -239,6 +239,7 @@ public final class FanOutExecutor implements AutoCloseable {
 		}
 		Map<String, Throwable> failures = new LinkedHashMap<>();
 		int pending = shards.size();
+		boolean deadlinePassed = false;
 		try {
 			while (pending > 0 && (failures.isEmpty() || this.failurePolicy == FailurePolicy.PARTIAL)) {
 				Future<T> done;
@@ -250,6 +251,7 @@ public final class FanOutExecutor implements AutoCloseable {
 					done = (remaining > 0) ? completion.poll(remaining, TimeUnit.NANOSECONDS) : null;
 				}
 				if (done == null) {
+					deadlinePassed = true;
 					break;
 				}
 				pending--;
@@ -281,7 +283,8 @@ public final class FanOutExecutor implements AutoCloseable {
 						failures.put(shard.id(), ex);
 					}
 				}
-				else if (failures.isEmpty() || this.failurePolicy == FailurePolicy.PARTIAL) {
+				else if (deadlinePassed) {
+					// Every shard still running missed the deadline: name them all.
 					failures.put(shard.id(), new TimeoutException("No answer within the fan-out deadline of "
 							+ this.timeout.toMillis() + " ms"));
 				}
