@@ -44,7 +44,8 @@ final class TransactionWrites {
 		}
 		catch (SQLException ex) {
 			throw new ShardRoutingException("Cannot tell whether the transaction wrote to shard '" + shard.id()
-					+ "', so it is rolled back: " + ex.getMessage(), ex);
+					+ "', so it is rolled back (on MariaDB and MySQL the shard's user needs the PROCESS privilege "
+					+ "to read information_schema.innodb_trx): " + ex.getMessage(), ex);
 		}
 	}
 

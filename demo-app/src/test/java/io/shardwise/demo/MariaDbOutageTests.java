@@ -1,7 +1,6 @@
 package io.shardwise.demo;
 
 import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,8 +60,10 @@ abstract class MariaDbOutageTests {
 				.isThrownBy(() -> this.operations.saveWithReports("Europe", "T-M-refused", 1, false))
 				.withMessageContaining("'europe'")
 				.satisfies((ex) -> assertThat(ex.getShard()).isEqualTo(DEAD))
+				// The pool's timeout, or a connection that broke before the pool noticed: either
+				// way the one exception a caller catches.
 				.havingCause()
-				.isInstanceOf(SQLTransientConnectionException.class);
+				.isInstanceOf(java.sql.SQLException.class);
 			assertThatExceptionOfType(ShardFanOutException.class).isThrownBy(() -> this.locations.count())
 				.withMessageContaining("'europe'")
 				.satisfies((ex) -> assertThat(ex.getFailures()).containsOnlyKeys(DEAD));
