@@ -269,6 +269,7 @@ public final class FanOutExecutor implements AutoCloseable {
 			throw new ShardFanOutException(operation, Map.of("(caller)", ex));
 		}
 		cancelAll(futures, cancellations);
+		boolean missedDeadline = deadlinePassed;
 		Map<Shard, T> results = new LinkedHashMap<>();
 		futures.forEach((future, shard) -> {
 			if (!failures.containsKey(shard.id())) {
@@ -283,7 +284,7 @@ public final class FanOutExecutor implements AutoCloseable {
 						failures.put(shard.id(), ex);
 					}
 				}
-				else if (deadlinePassed) {
+				else if (missedDeadline) {
 					// Every shard still running missed the deadline: name them all.
 					failures.put(shard.id(), new TimeoutException("No answer within the fan-out deadline of "
 							+ this.timeout.toMillis() + " ms"));
