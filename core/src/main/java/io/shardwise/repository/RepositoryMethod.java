@@ -55,9 +55,11 @@ record RepositoryMethod(Method method, Kind kind, int keyIndex, String strategy,
 
 	private static final Set<String> IDS_METHODS = Set.of("findAllById", "deleteAllById", "deleteAllByIdInBatch");
 
-	private static final String JPA_QUERY = "org.springframework.data.jpa.repository.Query";
+	private static final Set<String> QUERY = Set.of("org.springframework.data.jpa.repository.Query",
+			"org.springframework.data.jdbc.repository.query.Query");
 
-	private static final String MODIFYING = "org.springframework.data.jpa.repository.Modifying";
+	private static final Set<String> MODIFYING = Set.of("org.springframework.data.jpa.repository.Modifying",
+			"org.springframework.data.jdbc.repository.query.Modifying");
 
 	private static final Pattern ORDER_BY = Pattern.compile("(?i)\\border\\s+by\\b");
 
@@ -160,7 +162,7 @@ record RepositoryMethod(Method method, Kind kind, int keyIndex, String strategy,
 	}
 
 	private static String queryString(Method method) {
-		Annotation query = annotation(method, JPA_QUERY);
+		Annotation query = annotation(method, QUERY);
 		if (query == null) {
 			return null;
 		}
@@ -168,10 +170,10 @@ record RepositoryMethod(Method method, Kind kind, int keyIndex, String strategy,
 		return (value != null) ? value.toString() : "";
 	}
 
-	// By name, so that core does not depend on Spring Data JPA.
-	private static Annotation annotation(Method method, String typeName) {
+	// By name, so that core depends on neither Spring Data JPA nor Spring Data JDBC.
+	private static Annotation annotation(Method method, Set<String> typeNames) {
 		for (Annotation annotation : method.getAnnotations()) {
-			if (annotation.annotationType().getName().equals(typeName)) {
+			if (typeNames.contains(annotation.annotationType().getName())) {
 				return annotation;
 			}
 		}
