@@ -6,8 +6,13 @@ import io.shardwise.routing.Shards;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.data.jdbc.core.dialect.DialectResolver;
 import org.springframework.data.jdbc.core.dialect.JdbcDialect;
 import org.springframework.data.jdbc.core.mapping.JdbcMappingContext;
@@ -29,12 +34,14 @@ public class ShardwiseDataJdbcAutoConfiguration {
 
 	/**
 	 * The dialect of the shards' database, detected on the first shard; all shards are
-	 * the same kind of database.
+	 * the same kind of database. A dialect named by {@code spring.data.jdbc.dialect} is
+	 * left to Spring Boot.
 	 * @param shards the shards
 	 * @return the dialect
 	 */
 	@Bean
 	@ConditionalOnMissingBean
+	@Conditional(NoConfiguredDialect.class)
 	public JdbcDialect jdbcDialect(Shards shards) {
 		return DialectResolver.getDialect(new JdbcTemplate(shards.all().get(0).dataSource()));
 	}
@@ -43,6 +50,22 @@ public class ShardwiseDataJdbcAutoConfiguration {
 	@ConditionalOnMissingBean
 	public ShardwiseIdCallback shardwiseIdCallback(JdbcMappingContext mappingContext) {
 		return new ShardwiseIdCallback(mappingContext);
+	}
+
+	/**
+	 * Matches unless {@code spring.data.jdbc.dialect} names a dialect.
+	 */
+	static class NoConfiguredDialect extends SpringBootCondition {
+
+		private static final String PROPERTY = "spring.data.jdbc.dialect";
+
+		@Override
+		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+			return context.getEnvironment().containsProperty(PROPERTY)
+					? ConditionOutcome.noMatch(PROPERTY + " is set")
+					: ConditionOutcome.match(PROPERTY + " is not set");
+		}
+
 	}
 
 }

@@ -16,6 +16,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.jdbc.core.dialect.JdbcDialect;
 import org.springframework.data.jdbc.core.dialect.JdbcH2Dialect;
+import org.springframework.data.jdbc.core.dialect.JdbcPostgresDialect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,6 +41,12 @@ class ShardwiseDataJdbcAutoConfigurationTest {
 			assertThat(context).hasNotFailed().hasSingleBean(ShardwiseIdCallback.class);
 			assertThat(context.getBean(JdbcDialect.class)).isInstanceOf(JdbcH2Dialect.class);
 		});
+	}
+
+	@Test
+	void configuredDialectIsLeftToSpringBoot() {
+		this.runner.withPropertyValues("spring.data.jdbc.dialect=postgresql")
+			.run((context) -> assertThat(context.getBean(JdbcDialect.class)).isInstanceOf(JdbcPostgresDialect.class));
 	}
 
 	@Test
