@@ -11,7 +11,9 @@ import org.hibernate.annotations.IdGeneratorType;
 /**
  * Generates a JPA entity's {@code Long} id with {@link ShardIds}: unique across shards,
  * no database round trip, and encoding the entity's shard so that {@code findById},
- * {@code existsById} and {@code deleteById} go straight to it.
+ * {@code existsById} and {@code deleteById} go straight to it. On the id of a Spring Data
+ * JDBC aggregate root it does the same, through
+ * {@link io.shardwise.datajdbc.ShardwiseIdCallback}.
  *
  * <pre class="code">
  * &#64;Id &#64;ShardwiseId

@@ -59,9 +59,11 @@ record RepositoryMethod(Method method, Kind kind, int keyIndex, String strategy,
 
 	private static final Set<String> IDS_METHODS = Set.of("findAllById", "deleteAllById", "deleteAllByIdInBatch");
 
-	private static final String JPA_QUERY = "org.springframework.data.jpa.repository.Query";
+	private static final Set<String> QUERY = Set.of("org.springframework.data.jpa.repository.Query",
+			"org.springframework.data.jdbc.repository.query.Query");
 
-	private static final String MODIFYING = "org.springframework.data.jpa.repository.Modifying";
+	private static final Set<String> MODIFYING = Set.of("org.springframework.data.jpa.repository.Modifying",
+			"org.springframework.data.jdbc.repository.query.Modifying");
 
 	private static final Pattern ORDER_BY = Pattern.compile("(?i)\\border\\s+by\\b");
 
@@ -170,7 +172,7 @@ record RepositoryMethod(Method method, Kind kind, int keyIndex, String strategy,
 	}
 
 	private static String queryString(Method method) {
-		Annotation query = annotation(method, JPA_QUERY);
+		Annotation query = annotation(method, QUERY);
 		if (query == null) {
 			return null;
 		}
@@ -179,8 +181,11 @@ record RepositoryMethod(Method method, Kind kind, int keyIndex, String strategy,
 	}
 
 	private static boolean isNativeQuery(Method method) {
-		Annotation query = annotation(method, JPA_QUERY);
-		return Boolean.TRUE.equals(org.springframework.core.annotation.AnnotationUtils.getValue(query, "nativeQuery"));
+		Annotation query = annotation(method, QUERY);
+		if (query != null && query.annotationType().getName().startsWith("org.springframework.data.jdbc.")) {
+			return true; // Spring Data JDBC queries are SQL
+		}
+		return query != null && Boolean.TRUE.equals(org.springframework.core.annotation.AnnotationUtils.getValue(query, "nativeQuery"));
 	}
 
 	private static String entityName(Class<?> domainType) {
@@ -195,10 +200,10 @@ record RepositoryMethod(Method method, Kind kind, int keyIndex, String strategy,
 		return domainType.getSimpleName();
 	}
 
-	// By name, so that core does not depend on Spring Data JPA.
-	private static Annotation annotation(Method method, String typeName) {
+	// By name, so that core depends on neither Spring Data JPA nor Spring Data JDBC.
+	private static Annotation annotation(Method method, Set<String> typeNames) {
 		for (Annotation annotation : method.getAnnotations()) {
-			if (annotation.annotationType().getName().equals(typeName)) {
+			if (typeNames.contains(annotation.annotationType().getName())) {
 				return annotation;
 			}
 		}

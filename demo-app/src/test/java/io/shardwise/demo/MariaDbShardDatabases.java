@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The four shards' MariaDB databases, counted with the Performance Schema: statements on
@@ -47,6 +48,7 @@ class MariaDbShardDatabases extends ShardDatabases {
 	Map<String, Integer> statementCounts() throws SQLException {
 		Map<String, Integer> counts = new LinkedHashMap<>();
 		for (String shard : SHARDS) {
+			awaitFinishedStatements(shard);
 			try (Connection connection = connect(shard);
 					PreparedStatement statement = connection.prepareStatement("select count(*) "
 							+ "from performance_schema.events_statements_history_long h "
@@ -61,6 +63,37 @@ class MariaDbShardDatabases extends ShardDatabases {
 			}
 		}
 		return counts;
+	}
+
+	/**
+	 * Wait until no statement of the application's user is still running on a shard. The
+	 * server answers a query before it records the statement's end (for a statement with
+	 * thousands of values that takes a moment), so the history may lag its client.
+	 */
+	private void awaitFinishedStatements(String shard) throws SQLException {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+		try (Connection connection = connect(shard);
+				PreparedStatement statement = connection.prepareStatement("select count(*) "
+						+ "from performance_schema.events_statements_current c "
+						+ "join performance_schema.threads t on t.thread_id = c.thread_id "
+						+ "where t.processlist_user = ? and c.end_event_id is null")) {
+			statement.setString(1, MariaDbShards.APP_USER);
+			while (true) {
+				try (ResultSet result = statement.executeQuery()) {
+					result.next();
+					if (result.getInt(1) == 0 || System.nanoTime() > deadline) {
+						return;
+					}
+				}
+				try {
+					Thread.sleep(20);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					throw new SQLException(ex);
+				}
+			}
+		}
 	}
 
 	/**
