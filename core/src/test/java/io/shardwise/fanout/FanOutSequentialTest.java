@@ -123,6 +123,33 @@ class FanOutSequentialTest {
 	}
 
 	@Test
+	void callerStandsInForAWorker() {
+		// One permit: a shard call on the caller holds it, so a nested fan-out must not wait
+		// for a worker (it runs on the same thread, as inside a worker).
+		Thread caller = Thread.currentThread();
+		Set<Thread> nestedThreads = ConcurrentHashMap.newKeySet();
+		boolean[] onCaller = { false };
+		try (FanOutExecutor single = new FanOutExecutor(1, Duration.ofSeconds(5), FailurePolicy.FAIL,
+				ShardCallObserver.NONE)) {
+			for (int i = 0; i < 20 || (!onCaller[0] && i < 1000); i++) {
+				single.execute(ShardCallKind.FAN_OUT, "outer", this.shards, (shard) -> {
+					boolean here = Thread.currentThread() == caller;
+					single.execute(ShardCallKind.FAN_OUT, "nested", this.shards, (inner) -> {
+						if (here) {
+							nestedThreads.add(Thread.currentThread());
+						}
+						return inner.id();
+					});
+					onCaller[0] |= here;
+					return shard.id();
+				});
+			}
+		}
+		assertThat(onCaller[0]).isTrue();
+		assertThat(nestedThreads).containsExactly(caller);
+	}
+
+	@Test
 	void workloadThatGainsFromParallelismStaysOnWorkers() {
 		Thread caller = Thread.currentThread();
 		Set<Thread> threads = ConcurrentHashMap.newKeySet();
