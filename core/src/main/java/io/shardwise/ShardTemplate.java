@@ -25,10 +25,12 @@ import org.springframework.util.Assert;
  * Map&lt;String, Long&gt; counts = shardTemplate.onAllShards((shard) -&gt; locations.count());
  * </pre>
  *
- * Callbacks on several shards run in parallel, each on its own thread and so in its
- * own transaction, under the configured fan-out deadline and failure policy: with the
- * partial policy, failed shards are missing from the returned map. Inside a transaction
- * they run one after the other on the caller's thread, in its unit of work.
+ * Callbacks on several shards run each with its shard selected and so in its own
+ * transaction: in parallel on worker threads or, where the executor measured that to be
+ * cheaper, one after the other on the calling thread (see {@code FanOutExecutor}); under
+ * the configured fan-out deadline and failure policy either way: with the partial
+ * policy, failed shards are missing from the returned map. Inside a transaction they
+ * run one after the other on the caller's thread, in its unit of work.
  *
  * <p>The shard of a callback is <em>pinned</em>: the application chose it, so it wins.
  * A lookup by id inside it searches only that shard, and a keyed call (or a save) whose

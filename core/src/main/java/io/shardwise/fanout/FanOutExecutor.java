@@ -315,14 +315,20 @@ public final class FanOutExecutor implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Run the shard calls one after the other on the calling thread. {@code asWorker}: the
+	 * caller stands in for the workers of a parallel run: each shard call holds one of the
+	 * {@code maxParallelism} permits, a fan-out inside it runs sequentially as on a worker,
+	 * and the deadline is checked before each shard call.
+	 */
 	private <T> Map<Shard, T> executeSequentially(ShardCallKind kind, String operation, List<Shard> shards,
-			ShardCall<T> call, boolean withDeadline) {
+			ShardCall<T> call, boolean asWorker) {
 		long start = System.nanoTime();
 		Map<Shard, T> results = new LinkedHashMap<>();
 		Map<String, Throwable> failures = new LinkedHashMap<>();
 		for (int i = 0; i < shards.size(); i++) {
 			Shard shard = shards.get(i);
-			if (withDeadline && this.timeout != null && System.nanoTime() - start >= this.timeout.toNanos()) {
+			if (asWorker && !acquireBeforeDeadline(operation, start)) {
 				// As in parallel: the shards not yet answered miss the deadline.
 				for (Shard late : shards.subList(i, shards.size())) {
 					failures.put(late.id(), new TimeoutException(
@@ -330,11 +336,15 @@ public final class FanOutExecutor implements AutoCloseable {
 				}
 				break;
 			}
+			Boolean worker = asWorker ? WORKER.get() : null;
+			if (asWorker) {
+				WORKER.set(Boolean.TRUE);
+			}
 			try {
 				results.put(shard, run(kind, operation, shard, () -> call.call(shard)));
 			}
 			catch (RuntimeException | Error ex) {
-				if (!withDeadline && shards.size() == 1 && this.failurePolicy == FailurePolicy.FAIL) {
+				if (!asWorker && shards.size() == 1 && this.failurePolicy == FailurePolicy.FAIL) {
 					throw ex;
 				}
 				failures.put(shard.id(), ex);
@@ -342,11 +352,37 @@ public final class FanOutExecutor implements AutoCloseable {
 			catch (Throwable ex) {
 				failures.put(shard.id(), ex);
 			}
+			finally {
+				if (asWorker) {
+					// set, not remove: the thread keeps its entry and the next call allocates nothing.
+					WORKER.set(worker);
+					this.permits.release();
+				}
+			}
 			if (!failures.isEmpty() && this.failurePolicy == FailurePolicy.FAIL) {
 				break;
 			}
 		}
 		return outcome(operation, results, failures);
+	}
+
+	/**
+	 * Take a permit for a shard call on the caller, waiting at most until the deadline.
+	 * @return {@code false} if the deadline passed first
+	 */
+	private boolean acquireBeforeDeadline(String operation, long start) {
+		try {
+			if (this.timeout == null) {
+				this.permits.acquire();
+				return true;
+			}
+			long remaining = this.timeout.toNanos() - (System.nanoTime() - start);
+			return remaining > 0 && this.permits.tryAcquire(remaining, TimeUnit.NANOSECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new ShardFanOutException(operation, Map.of("(caller)", ex));
+		}
 	}
 
 	private <T> Map<Shard, T> outcome(String operation, Map<Shard, T> results, Map<String, Throwable> failures) {

@@ -35,7 +35,12 @@ import org.springframework.jdbc.core.RowMapper;
  * <li>each shard returns its first {@code o - r + s} rows from m on; merged, the page is
  * those rows after the first {@code o - r}.
  * </ol>
- * On evenly spread rows {@code o - r} is small; on rows whose order clusters on one shard
+ * The conditions are added to the query's own WHERE and the order appended, so that
+ * each database can use its indexes; a query that is not a plain
+ * {@code select ... from ... [where ...]} (with GROUP BY, DISTINCT, UNION, a comment...)
+ * runs as a derived table instead, its columns referred to by label.
+ *
+ * <p>On evenly spread rows {@code o - r} is small; on rows whose order clusters on one shard
  * it grows towards {@code o (N - 1) / N}. Small offsets ({@code o / N < s}) take one round
  * of {@code o + s} rows per shard instead.
  *
@@ -47,18 +52,35 @@ import org.springframework.jdbc.core.RowMapper;
  */
 final class OffsetPage {
 
-	private static final Pattern COLUMN = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+	private static final Pattern COLUMN = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
+
+	/** Top-level clauses after which conditions and an order cannot simply be appended. */
+	private static final Pattern NOT_SIMPLE = Pattern.compile(
+			"\\b(distinct|group|having|order|limit|offset|fetch|union|intersect|except|window|qualify|for|returning)\\b");
+
+	private static final Pattern FROM = Pattern.compile("\\bfrom\\b");
+
+	private static final Pattern WHERE = Pattern.compile("\\bwhere\\b");
 
 	private static final String ALIAS = "shardwise_page";
 
+	/** The query up to its WHERE condition, or all of it (if it has none, or as a derived table). */
 	private final String sql;
+
+	/** The query's own top-level WHERE condition, or {@code null}. */
+	private final String condition;
+
+	/** Where the top-level FROM of {@link #sql} starts. */
+	private final int fromIndex;
 
 	private final List<Key> keys;
 
 	private final Comparator<Object[]> order;
 
-	private OffsetPage(String sql, List<Key> keys) {
+	private OffsetPage(String sql, String condition, int fromIndex, List<Key> keys) {
 		this.sql = sql;
+		this.condition = condition;
+		this.fromIndex = fromIndex;
 		this.keys = keys;
 		this.order = (a, b) -> {
 			for (int i = 0; i < keys.size(); i++) {
@@ -98,9 +120,93 @@ final class OffsetPage {
 		}
 		String trimmed = sql.strip();
 		if (trimmed.endsWith(";")) {
-			trimmed = trimmed.substring(0, trimmed.length() - 1);
+			trimmed = trimmed.substring(0, trimmed.length() - 1).strip();
 		}
-		return new OffsetPage(trimmed, List.copyOf(keys));
+		String topLevel = topLevel(trimmed);
+		if (topLevel == null || NOT_SIMPLE.matcher(topLevel).find()) {
+			// Anything but select ... from ... [where ...]: the query becomes a derived table,
+			// and its columns are referred to by label.
+			return derived(trimmed, keys);
+		}
+		java.util.regex.Matcher from = FROM.matcher(topLevel);
+		if (!from.find()) {
+			throw new InvalidDataAccessApiUsageException("queryPage needs a query with FROM: " + trimmed);
+		}
+		int fromIndex = from.start();
+		java.util.regex.Matcher where = WHERE.matcher(topLevel);
+		if (!where.find()) {
+			return new OffsetPage(trimmed, null, fromIndex, List.copyOf(keys));
+		}
+		int conditionStart = where.end();
+		if (where.find()) {
+			return derived(trimmed, keys);
+		}
+		return new OffsetPage(trimmed.substring(0, conditionStart), trimmed.substring(conditionStart).strip(),
+				fromIndex, List.copyOf(keys));
+	}
+
+	private static OffsetPage derived(String sql, List<Key> keys) {
+		// The line break ends a trailing comment of the query.
+		return new OffsetPage("select * from (" + sql + "\n) " + ALIAS, null, "select * ".length(),
+				keys.stream().map(Key::asLabel).toList());
+	}
+
+	/**
+	 * Return the query in lower case with everything inside parentheses, quotes and
+	 * comments blanked out, or {@code null} if it cannot be read that way.
+	 */
+	private static String topLevel(String sql) {
+		StringBuilder top = new StringBuilder(sql.length());
+		int depth = 0;
+		char quote = 0;
+		for (int i = 0; i < sql.length(); i++) {
+			char c = sql.charAt(i);
+			if (quote != 0) {
+				top.append(' ');
+				if (c == quote) {
+					quote = 0;
+				}
+				continue;
+			}
+			if ((c == '-' || c == '/') && i + 1 < sql.length()
+					&& sql.charAt(i + 1) == ((c == '-') ? '-' : '*')) {
+				return null;
+			}
+			if (c == '\'' || c == '"' || c == '`') {
+				quote = c;
+				top.append(' ');
+			}
+			else if (c == '(') {
+				depth++;
+				top.append(' ');
+			}
+			else if (c == ')') {
+				depth--;
+				top.append(' ');
+			}
+			else {
+				top.append((depth == 0) ? Character.toLowerCase(c) : ' ');
+			}
+		}
+		return (depth == 0 && quote == 0) ? top.toString() : null;
+	}
+
+	/**
+	 * Return the statement: the query with its condition and {@code extra} (if any), then
+	 * the order and the given tail.
+	 */
+	private String statement(String extra, String tail) {
+		StringBuilder statement = new StringBuilder(this.sql);
+		if (this.condition != null) {
+			statement.append(" (").append(this.condition).append(')');
+			if (extra != null) {
+				statement.append(" and (").append(extra).append(')');
+			}
+		}
+		else if (extra != null) {
+			statement.append(" where ").append(extra);
+		}
+		return statement.append(tail).toString();
 	}
 
 	<T> List<T> query(FanOutExecutor executor, JdbcTemplate jdbcTemplate, List<Shard> shards, Pageable pageable,
@@ -116,8 +222,7 @@ final class OffsetPage {
 			return page(rows, offset, size);
 		}
 		// Round 1: each shard's boundary, the row after its first offset / N rows.
-		String boundarySql = "select * from (" + this.sql + ") " + ALIAS + " order by " + orderBy()
-				+ " limit 1 offset ?";
+		String boundarySql = statement(null, " order by " + orderBy() + " limit 1 offset ?");
 		Map<Shard, List<Object[]>> boundaries = executor.execute(ShardCallKind.FAN_OUT,
 				"ShardedJdbcTemplate queryPage", boundarySql, shards,
 				(shard) -> jdbcTemplate.query(boundarySql, (rs, row) -> keyOf(rs), append(args, perShard)));
@@ -135,7 +240,7 @@ final class OffsetPage {
 		// Round 2: the exact position of the smallest boundary.
 		List<Object> beforeArgs = new ArrayList<>();
 		String before = before(smallest, beforeArgs);
-		String countSql = "select count(*) from (" + this.sql + ") " + ALIAS + " where " + before;
+		String countSql = "select count(*) " + statement(before, "").substring(this.fromIndex);
 		Object[] countArgs = append(args, beforeArgs.toArray());
 		Map<Shard, Long> counts = executor.execute(ShardCallKind.FAN_OUT, "ShardedJdbcTemplate queryPage",
 				countSql, answered, (shard) -> jdbcTemplate.queryForObject(countSql, Long.class, countArgs));
@@ -150,8 +255,8 @@ final class OffsetPage {
 	private <T> List<T> fetch(FanOutExecutor executor, JdbcTemplate jdbcTemplate, List<Shard> shards, Object[] from,
 			long limit, RowMapper<T> rowMapper, Object[] args) {
 		List<Object> fromArgs = new ArrayList<>();
-		String where = (from != null) ? " where not (" + before(from, fromArgs) + ")" : "";
-		String fetchSql = "select * from (" + this.sql + ") " + ALIAS + where + " order by " + orderBy() + " limit ?";
+		String fetchSql = statement((from != null) ? "not (" + before(from, fromArgs) + ")" : null,
+				" order by " + orderBy() + " limit ?");
 		fromArgs.add(limit);
 		Object[] fetchArgs = append(args, fromArgs.toArray());
 		RowMapper<Keyed<T>> keyed = (rs, row) -> new Keyed<>(keyOf(rs), rowMapper.mapRow(rs, row));
@@ -194,7 +299,7 @@ final class OffsetPage {
 	private Object[] keyOf(ResultSet rs) throws SQLException {
 		Object[] key = new Object[this.keys.size()];
 		for (int i = 0; i < key.length; i++) {
-			key[i] = rs.getObject(this.keys.get(i).column());
+			key[i] = rs.getObject(this.keys.get(i).label());
 		}
 		return key;
 	}
@@ -205,7 +310,7 @@ final class OffsetPage {
 			if (!orderBy.isEmpty()) {
 				orderBy.append(", ");
 			}
-			orderBy.append(ALIAS).append('.').append(key.column()).append(key.descending() ? " desc" : " asc");
+			orderBy.append(key.column()).append(key.descending() ? " desc" : " asc");
 			if (key.nullHandling() != Sort.NullHandling.NATIVE) {
 				orderBy.append(key.nullsFirst() ? " nulls first" : " nulls last");
 			}
@@ -223,7 +328,7 @@ final class OffsetPage {
 
 	private String before(Object[] key, int i, List<Object> params) {
 		Key column = this.keys.get(i);
-		String name = ALIAS + "." + column.column();
+		String name = column.column();
 		Object value = key[i];
 		String less;
 		if (value == null) {
@@ -309,6 +414,16 @@ final class OffsetPage {
 				case NATIVE -> nulls.nullsFirst(descending);
 			};
 			return new Key(column.toLowerCase(Locale.ROOT), descending, nullHandling, nullsFirst);
+		}
+
+		/** The column's label in the result set: the name without a table qualifier. */
+		String label() {
+			return this.column.substring(this.column.indexOf('.') + 1);
+		}
+
+		/** The same key referred to by its label in the derived table. */
+		Key asLabel() {
+			return new Key(ALIAS + "." + label(), this.descending, this.nullHandling, this.nullsFirst);
 		}
 
 		@SuppressWarnings({ "unchecked", "rawtypes" })

@@ -185,9 +185,10 @@ public class ShardedJdbcTemplate {
 		 * Return one page of a query's rows in an order across the target shards: what
 		 * {@code ORDER BY ... LIMIT size OFFSET offset} would return on one database holding
 		 * every shard's rows, without each shard reading {@code offset + size} rows. The
-		 * shards run up to three short statements (see the README's "Deep pages"), each on
-		 * the query as a derived table, so {@code sql} must not have an ORDER BY, LIMIT or
-		 * OFFSET of its own.
+		 * shards run up to three short statements: the query with conditions added to its
+		 * WHERE and an ORDER BY and LIMIT appended (a query that is not a plain
+		 * {@code select ... from ... [where ...]} runs as a derived table), so {@code sql}
+		 * must not have an ORDER BY, LIMIT or OFFSET of its own.
 		 * <pre class="code">
 		 * List&lt;Report&gt; page = sharded.onAllShards().queryPage(
 		 *         "select id, temperature from weather_reports where temperature &gt; ?", reportMapper,
@@ -196,8 +197,9 @@ public class ShardedJdbcTemplate {
 		 * @param <T> the row type
 		 * @param sql the query, without ORDER BY, LIMIT or OFFSET
 		 * @param rowMapper maps a row
-		 * @param pageable the page: offset, size and order by column labels of the query
-		 * (without {@code ignoreCase}); unpaged returns every row in the order
+		 * @param pageable the page: offset, size and order by columns of the query (plain
+		 * or table-qualified names, which a plain query's WHERE can refer to; without
+		 * {@code ignoreCase}); unpaged returns every row in the order
 		 * @param uniqueColumn the label of a unique, non-null column (such as the primary
 		 * key), which breaks ties after the page's order so that every shard and the merge
 		 * agree on one total order

@@ -138,9 +138,15 @@ class DeepPagePropertyTest {
 				Pageable page = new OffsetPageable(offset, size, sort);
 				String what = "seed " + this.seed + ", case " + i + ": c >= " + minC + ", " + sort + ", offset "
 						+ offset + ", size " + size;
+				// A plain query gets the page's conditions in its WHERE; DISTINCT makes it a derived table.
+				String sql = switch (random.nextInt(3)) {
+					case 0 -> "select id, a, b, c from items where c >= ?";
+					case 1 -> "select i.* from items i where (i.c >= ? or 1 = 0)";
+					default -> "select distinct id, a, b, c from items where c >= ?";
+				};
+				what += ", " + sql;
 				List<Long> found = this.sharded.onAllShards()
-					.queryPage("select id, a, b, c from items where c >= ?", (rs, row) -> rs.getLong("id"), page,
-							"id", minC);
+					.queryPage(sql, (rs, row) -> rs.getLong("id"), page, "id", minC);
 				assertThat(found).as(what).containsExactlyElementsOf(truth(sort, minC, size, offset));
 			}
 		}
