@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.shardwise.annotation.ShardKey;
 import io.shardwise.id.ShardIds;
+import io.shardwise.strategy.HashShardStrategy;
 import io.shardwise.strategy.ShardStrategy;
 import org.springframework.beans.BeanUtils;
 import org.springframework.util.ReflectionUtils;
@@ -30,6 +31,10 @@ public class ShardRouter {
 
 	private final String defaultStrategy;
 
+	private final String placedStrategy;
+
+	private final HashShardStrategy placed;
+
 	private final Map<Class<?>, EntityKey> entityKeys = new ConcurrentHashMap<>();
 
 	/**
@@ -40,9 +45,26 @@ public class ShardRouter {
 	 * none, or {@code null} if there is no default
 	 */
 	public ShardRouter(Shards shards, Map<String, ShardStrategy> strategies, String defaultStrategy) {
+		this(shards, strategies, defaultStrategy, null);
+	}
+
+	/**
+	 * Create a router whose ids of the bucket layout name buckets of one {@code hash}
+	 * strategy, the one a durable placement manages.
+	 * @param shards the shards
+	 * @param strategies the strategies by name
+	 * @param defaultStrategy the name of the strategy used when {@code @ShardKey} names
+	 * none, or {@code null} if there is no default
+	 * @param placedStrategy the name of the {@link HashShardStrategy} whose buckets ids
+	 * name, or {@code null} if ids name shards only
+	 */
+	public ShardRouter(Shards shards, Map<String, ShardStrategy> strategies, String defaultStrategy,
+			String placedStrategy) {
 		this.shards = shards;
 		this.strategies = Map.copyOf(strategies);
 		this.defaultStrategy = defaultStrategy;
+		this.placedStrategy = placedStrategy;
+		this.placed = (placedStrategy != null) ? (HashShardStrategy) strategies.get(placedStrategy) : null;
 	}
 
 	public Shards shards() {
@@ -205,9 +227,42 @@ public class ShardRouter {
 	 */
 	public Shard shardOfId(Object id) {
 		if (id instanceof Long || id instanceof Integer) {
-			return this.shards.at(ShardIds.shardIndexOf(((Number) id).longValue()));
+			long value = ((Number) id).longValue();
+			int bucket = ShardIds.bucketOf(value);
+			if (bucket >= 0) {
+				// Bucket layout: the bucket's current owner, wherever the bucket has moved.
+				return (this.placed != null && bucket < this.placed.getBucketCount())
+						? this.shards.get(this.placed.shardOfBucket(bucket)) : null;
+			}
+			return this.shards.at(ShardIds.shardIndexOf(value));
 		}
 		return null;
+	}
+
+	/**
+	 * Return the bucket of an entity in the strategy a durable placement manages,
+	 * following {@code @ShardKey} associations to the root entity, or -1 if the entity is
+	 * placed by another strategy (or none).
+	 * @param entity the entity
+	 * @return the bucket, or -1
+	 * @throws ShardRoutingException if the key is {@code null}
+	 */
+	public int bucketOf(Object entity) {
+		if (this.placed == null) {
+			return -1;
+		}
+		EntityKey key = entityKey(entity.getClass());
+		if (key == null) {
+			return -1;
+		}
+		Object value = key.read(entity);
+		if (value == null) {
+			throw new ShardRoutingException("@ShardKey " + key.describe() + " is null");
+		}
+		if (entityKey(value.getClass()) != null) {
+			return bucketOf(value);
+		}
+		return this.placedStrategy.equals(resolveStrategy(key.strategy())) ? this.placed.bucketOf(value) : -1;
 	}
 
 	private EntityKey entityKey(Class<?> type) {
