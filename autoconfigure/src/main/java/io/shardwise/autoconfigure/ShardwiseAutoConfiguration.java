@@ -48,7 +48,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 @AutoConfiguration(beforeName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
 @ConditionalOnBooleanProperty(name = "shardwise.enabled", matchIfMissing = true)
 @EnableConfigurationProperties({ ShardwiseProperties.class, ShardwiseIdProperties.class,
-		ShardwiseFanOutProperties.class })
+		ShardwiseFanOutProperties.class, ShardwisePlacementProperties.class })
 @Import(ShardwiseAutoConfiguration.AutoProxyRegistrar.class)
 public class ShardwiseAutoConfiguration {
 
@@ -60,8 +60,10 @@ public class ShardwiseAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	public ShardRouter shardRouter(ShardwiseProperties properties, Shards shards, ListableBeanFactory beanFactory) {
-		return ShardStrategies.router(properties, shards, beanFactory.getBeansOfType(ShardStrategy.class));
+	public ShardRouter shardRouter(ShardwiseProperties properties, ShardwisePlacementProperties placement,
+			Shards shards, ListableBeanFactory beanFactory) {
+		return ShardStrategies.router(properties, shards, beanFactory.getBeansOfType(ShardStrategy.class),
+				placement.getStrategy());
 	}
 
 	@Bean
