@@ -2,6 +2,9 @@ package io.shardwise.autoconfigure;
 
 import java.util.List;
 
+import io.shardwise.audit.ShardedTable;
+import io.shardwise.move.MoveObserver;
+import io.shardwise.move.ShardMover;
 import io.shardwise.placement.BucketFence;
 import io.shardwise.placement.Placement;
 import io.shardwise.placement.PlacementIntegrator;
@@ -10,6 +13,7 @@ import io.shardwise.routing.ShardRouter;
 import org.hibernate.jpa.boot.internal.EntityManagerFactoryBuilderImpl;
 import org.hibernate.jpa.boot.spi.IntegratorProvider;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -23,8 +27,9 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Auto-configuration of the durable placement of the strategy named by
  * {@code shardwise.placement.strategy}: the {@link Placement} (seeded or checked at
- * startup) and the {@link BucketFence} that Hibernate calls before every write of a
- * placed entity.
+ * startup), the {@link BucketFence} that Hibernate calls before every write of a placed
+ * entity, and the {@link ShardMover} that moves buckets of the tables declared as
+ * {@link ShardedTable} beans.
  */
 @AutoConfiguration(after = ShardwiseAutoConfiguration.class,
 		beforeName = "org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration")
@@ -48,6 +53,19 @@ public class ShardwisePlacementAutoConfiguration {
 	@ConditionalOnMissingBean
 	public BucketFence shardwiseBucketFence(Placement placement) {
 		return new BucketFence(placement);
+	}
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	public ShardMover shardMover(Placement placement, ShardwisePlacementProperties properties,
+			ObjectProvider<ShardedTable> tables, ObjectProvider<MoveObserver> observers) {
+		if (properties.getMoveBatchSize() < 1) {
+			throw new InvalidConfigurationPropertyValueException("shardwise.placement.move-batch-size",
+					properties.getMoveBatchSize(), "Must be positive");
+		}
+		List<MoveObserver> all = observers.orderedStream().toList();
+		MoveObserver observer = (status) -> all.forEach((each) -> each.progress(status));
+		return new ShardMover(placement, tables.orderedStream().toList(), properties.getMoveBatchSize(), observer);
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -31,6 +31,11 @@ public class ShardwisePlacementProperties {
 	 */
 	private Duration refreshInterval = Duration.ofSeconds(1);
 
+	/**
+	 * Rows per batch when a move copies rows and applies captured writes.
+	 */
+	private int moveBatchSize = 1000;
+
 	public String getStrategy() {
 		return this.strategy;
 	}
@@ -53,6 +58,14 @@ public class ShardwisePlacementProperties {
 
 	public void setRefreshInterval(Duration refreshInterval) {
 		this.refreshInterval = refreshInterval;
+	}
+
+	public int getMoveBatchSize() {
+		return this.moveBatchSize;
+	}
+
+	public void setMoveBatchSize(int moveBatchSize) {
+		this.moveBatchSize = moveBatchSize;
 	}
 
 }

@@ -169,18 +169,18 @@ public final class BucketOwnership {
 	}
 
 	/**
-	 * Read captured changes of a shard after a sequence number, oldest first.
+	 * Read the oldest captured changes of a shard. Changes are consumed
+	 * ({@link #consume(Shard, List)}) rather than read past a sequence number: a write
+	 * that took a lower number may commit after a higher one.
 	 * @param shard the shard
-	 * @param afterSeq the last sequence number already applied
 	 * @param limit the most changes to return
-	 * @return the changes
+	 * @return the changes, oldest first
 	 */
-	public static List<Change> changes(Shard shard, long afterSeq, int limit) {
+	public static List<Change> changes(Shard shard, int limit) {
 		List<Change> changes = new ArrayList<>();
 		try (Connection connection = shard.dataSource().getConnection();
-				PreparedStatement statement = connection.prepareStatement("select seq, bucket, table_name, row_id from "
-						+ CHANGES + " where seq > ? order by seq")) {
-			statement.setLong(1, afterSeq);
+				PreparedStatement statement = connection.prepareStatement(
+						"select seq, bucket, table_name, row_id from " + CHANGES + " order by seq")) {
 			statement.setMaxRows(limit);
 			try (ResultSet result = statement.executeQuery()) {
 				while (result.next()) {
@@ -195,19 +195,38 @@ public final class BucketOwnership {
 	}
 
 	/**
-	 * Return the highest sequence number of a shard's captured changes, 0 if none.
+	 * Delete captured changes that have been applied.
 	 * @param shard the shard
-	 * @return the latest sequence number
+	 * @param changes the applied changes
 	 */
-	public static long latestChange(Shard shard) {
+	public static void consume(Shard shard, List<Change> changes) {
+		try (Connection connection = shard.dataSource().getConnection();
+				PreparedStatement delete = connection.prepareStatement("delete from " + CHANGES + " where seq = ?")) {
+			for (Change change : changes) {
+				delete.setLong(1, change.seq());
+				delete.addBatch();
+			}
+			delete.executeBatch();
+		}
+		catch (SQLException ex) {
+			throw failure(shard, "delete applied changes", ex);
+		}
+	}
+
+	/**
+	 * Return the number of captured changes not yet applied on a shard.
+	 * @param shard the shard
+	 * @return the number of pending changes
+	 */
+	public static long pendingChanges(Shard shard) {
 		try (Connection connection = shard.dataSource().getConnection();
 				Statement statement = connection.createStatement();
-				ResultSet result = statement.executeQuery("select max(seq) from " + CHANGES)) {
+				ResultSet result = statement.executeQuery("select count(*) from " + CHANGES)) {
 			result.next();
 			return result.getLong(1);
 		}
 		catch (SQLException ex) {
-			throw failure(shard, "read its captured changes", ex);
+			throw failure(shard, "count its captured changes", ex);
 		}
 	}
 
