@@ -69,6 +69,17 @@ public class ShardwisePlacementAutoConfiguration {
 	}
 
 	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
+	static class MoveMetricsConfiguration {
+
+		@Bean
+		ShardMoveMetrics shardwiseMoveMetrics(Placement placement, ShardMover mover) {
+			return new ShardMoveMetrics(placement, mover);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass({ HibernatePropertiesCustomizer.class, IntegratorProvider.class })
 	static class HibernateFenceConfiguration {
 

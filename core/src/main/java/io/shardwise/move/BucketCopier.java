@@ -350,6 +350,55 @@ final class BucketCopier {
 		return compare(sourceRows, copies);
 	}
 
+	/**
+	 * Compare some rows of one bucket, by id, between source and copy: the rows written
+	 * since the bucket was verified.
+	 * @param ids the row ids by (lower-case) table name
+	 */
+	Map<String, Map<Object, String>> diffRows(Shard source, Shard target, int bucket, Map<String, Set<Long>> ids) {
+		Map<String, Map<Object, Long>> sourceRows = new LinkedHashMap<>();
+		Map<String, Map<Object, Long>> copies = new LinkedHashMap<>();
+		run(source, "read rows to verify", (connection) -> {
+			for (ShardedTable table : this.tables) {
+				sourceRows.put(table.name(), rowsById(connection, table, table.name(),
+						ids.getOrDefault(table.name().toLowerCase(Locale.ROOT), Set.of())));
+			}
+			return null;
+		});
+		run(target, "read copies to verify", (connection) -> {
+			for (ShardedTable table : this.tables) {
+				copies.put(table.name(), rowsById(connection, table, shadow(table),
+						ids.getOrDefault(table.name().toLowerCase(Locale.ROOT), Set.of())));
+			}
+			return null;
+		});
+		return compare(sourceRows, copies);
+	}
+
+	private Map<Object, Long> rowsById(Connection connection, ShardedTable table, String from, Collection<?> ids)
+			throws SQLException {
+		List<String> cols = columns(connection, table);
+		int idIndex = index(cols, table.idColumn());
+		Map<Object, Long> sums = new HashMap<>();
+		List<Object> all = new ArrayList<>(ids);
+		for (int start = 0; start < all.size(); start += IN_LIST) {
+			List<Object> chunk = all.subList(start, Math.min(all.size(), start + IN_LIST));
+			try (PreparedStatement select = connection.prepareStatement("select " + String.join(", ", cols) + " from "
+					+ from + " where " + table.idColumn() + " in ("
+					+ String.join(", ", java.util.Collections.nCopies(chunk.size(), "?")) + ")")) {
+				for (int i = 0; i < chunk.size(); i++) {
+					select.setObject(i + 1, chunk.get(i));
+				}
+				try (ResultSet rows = select.executeQuery()) {
+					while (rows.next()) {
+						sums.put(rows.getObject(idIndex + 1), checksum(rows, cols.size()));
+					}
+				}
+			}
+		}
+		return sums;
+	}
+
 	private Map<Object, Long> shadowRows(Connection connection, ShardedTable table, Collection<Integer> buckets)
 			throws SQLException {
 		List<String> cols = columns(connection, table);

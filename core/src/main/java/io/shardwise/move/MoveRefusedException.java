@@ -9,7 +9,12 @@ public class MoveRefusedException extends IllegalArgumentException {
 
 	private final Reason reason;
 
-	MoveRefusedException(Reason reason, String message) {
+	/**
+	 * Create the exception.
+	 * @param reason why the move was refused
+	 * @param message the message, naming the shard or buckets
+	 */
+	public MoveRefusedException(Reason reason, String message) {
 		super(message);
 		this.reason = reason;
 	}

@@ -182,6 +182,27 @@ public class ShardMover implements AutoCloseable {
 	}
 
 	/**
+	 * Continue the recorded move on the mover's thread.
+	 * @return the status at the start
+	 * @throws MoveRefusedException if no move is recorded, or it runs already
+	 */
+	public synchronized MoveStatus resumeInBackground() {
+		Run run = recorded();
+		this.running = this.executor.submit(() -> execute(run, true));
+		return run.status();
+	}
+
+	/**
+	 * Return the status of the move running in this instance, or of the last one it ran,
+	 * without reading the metadata shard (for metrics).
+	 * @return the status, or empty if this instance ran no move
+	 */
+	public Optional<MoveStatus> localStatus() {
+		Run run = this.current;
+		return (run != null) ? Optional.of(run.status()) : Optional.ofNullable(this.last);
+	}
+
+	/**
 	 * Cancel the move: stop it if it runs in this instance, and give the buckets not cut
 	 * over back to their source shards (buckets already cut over stay on the target).
 	 * @return the final status
@@ -237,10 +258,13 @@ public class ShardMover implements AutoCloseable {
 			return Optional.of(run.status());
 		}
 		Optional<Run> recorded = load();
+		MoveStatus last = this.last;
 		if (recorded.isPresent()) {
-			return Optional.of(recorded.get().status());
+			// The record knows the phase; this instance's last run of it knows more (the error).
+			boolean same = last != null && last.startedAt().equals(recorded.get().startedAt);
+			return Optional.of(same ? last : recorded.get().status());
 		}
-		return Optional.ofNullable(this.last);
+		return Optional.ofNullable(last);
 	}
 
 	// ---- lifecycle of a run
@@ -272,7 +296,7 @@ public class ShardMover implements AutoCloseable {
 		refuseIfRecorded(buckets);
 		Map<Integer, String> sources = new TreeMap<>();
 		buckets.forEach((bucket) -> sources.put(bucket, this.placement.strategy().shardOfBucket(bucket)));
-		Run run = new Run(sources, targetShard, Instant.now());
+		Run run = new Run(sources, targetShard, Instant.ofEpochMilli(System.currentTimeMillis()));
 		try (Connection connection = metadata().dataSource().getConnection();
 				PreparedStatement insert = connection.prepareStatement("insert into " + MOVES
 						+ " (strategy, target, buckets, phase, started_at) values (?, ?, ?, ?, ?)")) {
@@ -392,6 +416,7 @@ public class ShardMover implements AutoCloseable {
 		for (int attempt = 0; attempt < VERIFY_ATTEMPTS; attempt++) {
 			checkCancelled(run);
 			catchUp(run);
+			buckets.forEach(run.touched::remove);
 			differences = this.copier.diff(source, target, new HashSet<>(buckets));
 			// Rows written while the comparison ran differ for a moment: they were captured,
 			// and the catch-up that follows fixes them. Only the others are real mismatches.
@@ -406,6 +431,7 @@ public class ShardMover implements AutoCloseable {
 			differences = real;
 			this.observer.progress(run.status());
 			if (differences.isEmpty()) {
+				run.verified.addAll(buckets);
 				return;
 			}
 		}
@@ -448,6 +474,9 @@ public class ShardMover implements AutoCloseable {
 					.toList();
 				applied += this.copier.apply(source, target, relevant);
 				BucketOwnership.consume(source, changes);
+				relevant.forEach((change) -> run.touched.computeIfAbsent(change.bucket(), (key) -> new LinkedHashMap<>())
+					.computeIfAbsent(change.table().toLowerCase(), (key) -> new HashSet<>())
+					.add(change.rowId()));
 				if (written != null) {
 					relevant.forEach((change) -> written.add(change.table().toLowerCase() + "#" + change.rowId()));
 				}
@@ -524,7 +553,11 @@ public class ShardMover implements AutoCloseable {
 			try {
 				BucketOwnership.setState(connection, List.of(bucket), BucketOwnership.State.FENCED);
 				catchUp(run);
-				Map<String, Map<Object, String>> differences = this.copier.diffBucket(source, target, bucket);
+				// Verified in this run: only the rows written since need comparing again, which
+				// keeps the pause short. Otherwise (resumed), the whole bucket.
+				Map<String, Map<Object, String>> differences = run.verified.contains(bucket)
+						? this.copier.diffRows(source, target, bucket, run.touched.getOrDefault(bucket, Map.of()))
+						: this.copier.diffBucket(source, target, bucket);
 				if (!differences.isEmpty()) {
 					throw mismatch(run, "Verification of bucket " + bucket, differences);
 				}
@@ -753,6 +786,12 @@ public class ShardMover implements AutoCloseable {
 		volatile String error;
 
 		volatile List<String> mismatches = List.of();
+
+		/** Rows applied by catch-ups since the bucket's verification: bucket, table, ids. */
+		final Map<Integer, Map<String, Set<Long>>> touched = new java.util.concurrent.ConcurrentHashMap<>();
+
+		/** Buckets verified by this run (not by a run before a crash). */
+		final Set<Integer> verified = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
 		Run(Map<Integer, String> sources, String target, Instant startedAt) {
 			this.sources = sources;

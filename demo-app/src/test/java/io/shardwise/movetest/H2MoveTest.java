@@ -6,7 +6,7 @@ import java.util.UUID;
 /**
  * The mover on five in-memory H2 shards.
  */
-class H2MoveTest extends LiveMoveTests {
+class H2MoveTest extends MoveScenarioTests {
 
 	@Override
 	List<String> urls(String name) {

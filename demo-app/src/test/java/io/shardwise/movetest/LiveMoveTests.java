@@ -19,6 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 abstract class LiveMoveTests {
 
+	/** Whether the long soak runs ({@code -Pmove-soak}): longer workloads and every crash case everywhere. */
+	static final boolean SOAK = Boolean.getBoolean("shardwise.move.soak");
+
 	/** The shard URLs of a fresh set of databases, s0..s4. */
 	abstract List<String> urls(String name);
 
@@ -46,10 +49,10 @@ abstract class LiveMoveTests {
 			assertThat(MoveChecks.countOn(instance, "s4", "customers")).isZero();
 			MoveWorkload workload = new MoveWorkload(List.of(instance), 8);
 			workload.start();
-			Thread.sleep(1500);
+			Thread.sleep(SOAK ? 10_000 : 1500);
 			long beforeOps = workload.operations.get();
 			long beforeStart = System.nanoTime();
-			Thread.sleep(1500);
+			Thread.sleep(SOAK ? 20_000 : 1500);
 			double before = (workload.operations.get() - beforeOps) / ((System.nanoTime() - beforeStart) / 1e9);
 			workload.resetMaxWrite();
 			long duringOps = workload.operations.get();
@@ -58,6 +61,14 @@ abstract class LiveMoveTests {
 			double seconds = (System.nanoTime() - duringStart) / 1e9;
 			double during = (workload.operations.get() - duringOps) / seconds;
 			long maxWriteMillis = workload.maxWriteNanos.get() / 1_000_000;
+			if (SOAK) {
+				// Then move the buckets back and forth under the same load.
+				for (int round = 0; round < 4; round++) {
+					List<Integer> back = quarterOfTheBuckets().stream().filter((bucket) -> bucket % 2 == 0).toList();
+					instance.mover().move(back, "s" + (round % 4));
+					instance.mover().move(back, "s4");
+				}
+			}
 			Thread.sleep(500);
 			workload.stop();
 			System.out.printf("LIVE MOVE [%s]: %s%n  move took %.2f s; throughput before %.0f ops/s, during %.0f ops/s "
@@ -69,7 +80,7 @@ abstract class LiveMoveTests {
 			assertThat(status.phase()).isEqualTo(MovePhase.DONE);
 			assertThat(status.bucketsCutOver()).isEqualTo(16);
 			Placement placement = instance.bean(Placement.class);
-			assertThat(placement.version()).isEqualTo(1 + 16);
+			assertThat(placement.version()).isEqualTo(SOAK ? 1 + 16 + 8 * 8 : 1 + 16);
 			quarterOfTheBuckets().forEach((bucket) -> assertThat(placement.strategy().shardOfBucket(bucket)).isEqualTo("s4"));
 			ConsistencyReport report = MoveChecks.assertIntact(instance, workload);
 			System.out.println("  after the move: " + report.getRowCounts());
@@ -80,7 +91,7 @@ abstract class LiveMoveTests {
 		// The walk ends with bucket-shards set to the stored map: the instance starts again.
 		List<String> stored = MoveTestInstance.storedMap(urls.get(0), user(), password());
 		try (MoveTestInstance restarted = start(urls, 1, "1s", stored)) {
-			assertThat(restarted.bean(Placement.class).version()).isEqualTo(17);
+			assertThat(restarted.bean(Placement.class).version()).isEqualTo(SOAK ? 1 + 16 + 8 * 8 : 1 + 16);
 		}
 	}
 

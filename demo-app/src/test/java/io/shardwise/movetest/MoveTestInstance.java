@@ -42,7 +42,8 @@ final class MoveTestInstance implements AutoCloseable {
 	 * @param user the user name
 	 * @param password the password
 	 * @param node the instance's node number
-	 * @param refresh the placement refresh interval (0s: only when a write is refused)
+	 * @param refresh the placement refresh interval (0s: only when a write is refused), or
+	 * {@code null} for no durable placement at all
 	 * @param shardByBucket the bucket-shards to configure (the stored map after moves), or
 	 * {@code null} for the initial 4-shard map
 	 * @param more further properties
@@ -66,8 +67,10 @@ final class MoveTestInstance implements AutoCloseable {
 		Map<String, String> ranges = (shardByBucket != null) ? PlacementMap.ranges(shardByBucket)
 				: Map.of("0-15", "s0", "16-31", "s1", "32-47", "s2", "48-63", "s3");
 		ranges.forEach((range, shard) -> args.add("--shardwise.strategies.accounts.bucket-shards.[" + range + "]=" + shard));
-		args.add("--shardwise.placement.strategy=accounts");
-		args.add("--shardwise.placement.refresh-interval=" + refresh);
+		if (refresh != null) {
+			args.add("--shardwise.placement.strategy=accounts");
+			args.add("--shardwise.placement.refresh-interval=" + refresh);
+		}
 		args.add("--shardwise.placement.move-batch-size=500");
 		args.add("--shardwise.migration.locations=classpath:db/movetest");
 		args.add("--shardwise.id.node=" + node);
@@ -82,6 +85,10 @@ final class MoveTestInstance implements AutoCloseable {
 
 	<T> T bean(Class<T> type) {
 		return this.context.getBean(type);
+	}
+
+	MoveControl control() {
+		return bean(MoveControl.class);
 	}
 
 	ShardMover mover() {
