@@ -455,14 +455,25 @@ public class ShardMover implements AutoCloseable {
 
 	/** Apply every captured change of the moving buckets; return how many were applied. */
 	private long catchUp(Run run) {
-		return catchUp(run, null);
+		return catchUp(run, null, null);
 	}
 
 	private long catchUp(Run run, Set<String> written) {
+		return catchUp(run, written, null);
+	}
+
+	/**
+	 * Apply captured changes of one source shard, or of all when {@code only} is
+	 * {@code null}; return how many were applied.
+	 */
+	private long catchUp(Run run, Set<String> written, String only) {
 		Shard target = this.shards.get(run.target);
 		long applied = 0;
 		long lag = 0;
 		for (String sourceId : run.bySource().keySet()) {
+			if (only != null && !only.equals(sourceId)) {
+				continue;
+			}
 			Shard source = this.shards.get(sourceId);
 			while (true) {
 				List<BucketOwnership.Change> changes = BucketOwnership.changes(source, this.copier.batchSize());
@@ -487,7 +498,9 @@ public class ShardMover implements AutoCloseable {
 			lag += BucketOwnership.pendingChanges(source);
 		}
 		run.changesApplied.addAndGet(applied);
-		run.catchUpLag = lag;
+		if (only == null) {
+			run.catchUpLag = lag;
+		}
 		return applied;
 	}
 
@@ -552,7 +565,8 @@ public class ShardMover implements AutoCloseable {
 			connection.setAutoCommit(false);
 			try {
 				BucketOwnership.setState(connection, List.of(bucket), BucketOwnership.State.FENCED);
-				catchUp(run);
+				// Inside the pause: only the bucket's own source needs catching up.
+				catchUp(run, null, source.id());
 				// Verified in this run: only the rows written since need comparing again, which
 				// keeps the pause short. Otherwise (resumed), the whole bucket.
 				Map<String, Map<Object, String>> differences = run.verified.contains(bucket)
