@@ -212,42 +212,54 @@ final class BucketCopier {
 		if (changes.isEmpty()) {
 			return 0;
 		}
+		// Per table: read the changed rows again in one query per chunk, delete their
+		// copies in one statement, insert the rows that still exist in one batch.
+		Map<String, Map<Long, Integer>> byTable = new LinkedHashMap<>();
+		for (BucketOwnership.Change change : changes) {
+			ShardedTable table = table(change.table());
+			if (table == null) {
+				throw new IllegalStateException("A write to table '" + change.table() + "' was captured, but no "
+						+ "ShardedTable describes it; declare it so that the mover copies it");
+			}
+			byTable.computeIfAbsent(table.name(), (key) -> new LinkedHashMap<>()).put(change.rowId(), change.bucket());
+		}
 		try (Connection from = source.dataSource().getConnection(); Connection to = target.dataSource().getConnection()) {
 			to.setAutoCommit(false);
 			try {
-				for (BucketOwnership.Change change : changes) {
-					ShardedTable table = table(change.table());
-					if (table == null) {
-						throw new IllegalStateException("A write to table '" + change.table() + "' was captured, but no "
-								+ "ShardedTable describes it; declare it so that the mover copies it");
-					}
+				for (Map.Entry<String, Map<Long, Integer>> entry : byTable.entrySet()) {
+					ShardedTable table = table(entry.getKey());
 					List<String> cols = columns(from, table);
-					try (PreparedStatement delete = to.prepareStatement(
-							"delete from " + shadow(table) + " where " + table.idColumn() + " = ?")) {
-						delete.setLong(1, change.rowId());
-						delete.executeUpdate();
-					}
-					Object[] row = null;
-					try (PreparedStatement select = from.prepareStatement("select " + String.join(", ", cols) + " from "
-							+ table.name() + " where " + table.idColumn() + " = ?")) {
-						select.setLong(1, change.rowId());
-						try (ResultSet result = select.executeQuery()) {
-							if (result.next()) {
-								row = new Object[cols.size()];
-								for (int i = 0; i < cols.size(); i++) {
-									row[i] = result.getObject(i + 1);
+					int idIndex = index(cols, table.idColumn());
+					List<Long> ids = new ArrayList<>(entry.getValue().keySet());
+					try (PreparedStatement insert = to.prepareStatement(insertShadow(table, cols))) {
+						for (int start = 0; start < ids.size(); start += IN_LIST) {
+							List<Long> chunk = ids.subList(start, Math.min(ids.size(), start + IN_LIST));
+							String in = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
+							try (PreparedStatement delete = to.prepareStatement(
+									"delete from " + shadow(table) + " where " + table.idColumn() + " in (" + in + ")")) {
+								for (int i = 0; i < chunk.size(); i++) {
+									delete.setLong(i + 1, chunk.get(i));
+								}
+								delete.executeUpdate();
+							}
+							try (PreparedStatement select = from.prepareStatement("select " + String.join(", ", cols)
+									+ " from " + table.name() + " where " + table.idColumn() + " in (" + in + ")")) {
+								for (int i = 0; i < chunk.size(); i++) {
+									select.setLong(i + 1, chunk.get(i));
+								}
+								try (ResultSet rows = select.executeQuery()) {
+									while (rows.next()) {
+										for (int i = 0; i < cols.size(); i++) {
+											insert.setObject(i + 1, rows.getObject(i + 1));
+										}
+										Object id = rows.getObject(idIndex + 1);
+										insert.setInt(cols.size() + 1, entry.getValue().get(((Number) id).longValue()));
+										insert.addBatch();
+									}
 								}
 							}
 						}
-					}
-					if (row != null) {
-						try (PreparedStatement insert = to.prepareStatement(insertShadow(table, cols))) {
-							for (int i = 0; i < row.length; i++) {
-								insert.setObject(i + 1, row[i]);
-							}
-							insert.setInt(row.length + 1, change.bucket());
-							insert.executeUpdate();
-						}
+						insert.executeBatch();
 					}
 				}
 				to.commit();

@@ -68,7 +68,9 @@ public class ShardMover implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(ShardMover.class);
 
-	private static final int CATCH_UP_PASSES = 50;
+	private static final int CATCH_UP_PASSES = 20;
+
+	private static final int MAX_BATCHES_PER_PASS = 50;
 
 	private static final int VERIFY_ATTEMPTS = 5;
 
@@ -399,13 +401,17 @@ public class ShardMover implements AutoCloseable {
 			});
 		});
 		enter(run, MovePhase.CATCH_UP);
+		// Until the lag is small or stops shrinking: whatever is left is applied by the
+		// verification's catch-ups and, bucket by bucket, inside the cutover.
+		long previousLag = Long.MAX_VALUE;
 		for (int pass = 0; pass < CATCH_UP_PASSES; pass++) {
 			checkCancelled(run);
-			long applied = catchUp(run);
+			catchUp(run);
 			this.observer.progress(run.status());
-			if (applied < 10) {
+			if (run.catchUpLag < 10 || run.catchUpLag >= previousLag) {
 				break;
 			}
+			previousLag = run.catchUpLag;
 		}
 		enter(run, MovePhase.VERIFY);
 		run.bySource().forEach((source, buckets) -> verify(run, this.shards.get(source), target, buckets));
@@ -455,18 +461,19 @@ public class ShardMover implements AutoCloseable {
 
 	/** Apply every captured change of the moving buckets; return how many were applied. */
 	private long catchUp(Run run) {
-		return catchUp(run, null, null);
+		return catchUp(run, null, null, -1);
 	}
 
 	private long catchUp(Run run, Set<String> written) {
-		return catchUp(run, written, null);
+		return catchUp(run, written, null, -1);
 	}
 
 	/**
 	 * Apply captured changes of one source shard, or of all when {@code only} is
-	 * {@code null}; return how many were applied.
+	 * {@code null}, of one bucket or of all when {@code bucket} is -1; return how many
+	 * were applied.
 	 */
-	private long catchUp(Run run, Set<String> written, String only) {
+	private long catchUp(Run run, Set<String> written, String only, int bucket) {
 		Shard target = this.shards.get(run.target);
 		long applied = 0;
 		long lag = 0;
@@ -475,8 +482,10 @@ public class ShardMover implements AutoCloseable {
 				continue;
 			}
 			Shard source = this.shards.get(sourceId);
-			while (true) {
-				List<BucketOwnership.Change> changes = BucketOwnership.changes(source, this.copier.batchSize());
+			// Bounded, so that writes faster than the catch-up cannot keep a pass going; a
+			// fenced bucket's changes (bucket >= 0) end because its writes wait.
+			for (int batch = 0; bucket >= 0 || batch < MAX_BATCHES_PER_PASS; batch++) {
+				List<BucketOwnership.Change> changes = BucketOwnership.changes(source, bucket, this.copier.batchSize());
 				if (changes.isEmpty()) {
 					break;
 				}
@@ -495,7 +504,9 @@ public class ShardMover implements AutoCloseable {
 					break;
 				}
 			}
-			lag += BucketOwnership.pendingChanges(source);
+			if (only == null) {
+				lag += BucketOwnership.pendingChanges(source);
+			}
 		}
 		run.changesApplied.addAndGet(applied);
 		if (only == null) {
@@ -565,8 +576,8 @@ public class ShardMover implements AutoCloseable {
 			connection.setAutoCommit(false);
 			try {
 				BucketOwnership.setState(connection, List.of(bucket), BucketOwnership.State.FENCED);
-				// Inside the pause: only the bucket's own source needs catching up.
-				catchUp(run, null, source.id());
+				// Inside the pause: only the bucket's own changes need applying.
+				catchUp(run, null, source.id(), bucket);
 				// Verified in this run: only the rows written since need comparing again, which
 				// keeps the pause short. Otherwise (resumed), the whole bucket.
 				Map<String, Map<Object, String>> differences = run.verified.contains(bucket)

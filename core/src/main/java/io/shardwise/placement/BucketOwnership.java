@@ -177,10 +177,21 @@ public final class BucketOwnership {
 	 * @return the changes, oldest first
 	 */
 	public static List<Change> changes(Shard shard, int limit) {
+		return changes(shard, -1, limit);
+	}
+
+	/**
+	 * Read the oldest captured changes of one bucket on a shard, or of all buckets.
+	 * @param shard the shard
+	 * @param bucket the bucket, or -1 for all
+	 * @param limit the most changes to return
+	 * @return the changes, oldest first
+	 */
+	public static List<Change> changes(Shard shard, int bucket, int limit) {
 		List<Change> changes = new ArrayList<>();
 		try (Connection connection = shard.dataSource().getConnection();
-				PreparedStatement statement = connection.prepareStatement(
-						"select seq, bucket, table_name, row_id from " + CHANGES + " order by seq")) {
+				PreparedStatement statement = connection.prepareStatement("select seq, bucket, table_name, row_id from "
+						+ CHANGES + ((bucket >= 0) ? " where bucket = " + bucket : "") + " order by seq")) {
 			statement.setMaxRows(limit);
 			try (ResultSet result = statement.executeQuery()) {
 				while (result.next()) {

@@ -69,13 +69,17 @@ abstract class LiveMoveTests {
 					instance.mover().move(back, "s4");
 				}
 			}
-			Thread.sleep(500);
+			// Throughput after the move too: the window before it still includes JIT warm-up.
+			long afterOps = workload.operations.get();
+			long afterStart = System.nanoTime();
+			Thread.sleep(1500);
+			double after = (workload.operations.get() - afterOps) / ((System.nanoTime() - afterStart) / 1e9);
 			workload.stop();
-			System.out.printf("LIVE MOVE [%s]: %s%n  move took %.2f s; throughput before %.0f ops/s, during %.0f ops/s "
-					+ "(ratio %.2f); max write latency during the move %d ms (incl. retries); mover's max pause %.1f ms; "
-					+ "writes refused and retried %d; writes %d%n", getClass().getSimpleName(), status, seconds, before,
-					during, during / before, maxWriteMillis, status.maxPauseMillis(), workload.refusedWrites.get(),
-					workload.writes.get());
+			System.out.printf("LIVE MOVE [%s]: %s%n  move took %.2f s; throughput before %.0f ops/s, during %.0f ops/s, "
+					+ "after %.0f ops/s (during/before %.2f, during/after %.2f); max write latency during the move %d ms "
+					+ "(incl. retries); mover's max pause %.1f ms; writes refused and retried %d; writes %d%n",
+					getClass().getSimpleName(), status, seconds, before, during, after, during / before, during / after,
+					maxWriteMillis, status.maxPauseMillis(), workload.refusedWrites.get(), workload.writes.get());
 			assertThat(workload.errors).as("errors %s", workload.errorSample()).isEmpty();
 			assertThat(status.phase()).isEqualTo(MovePhase.DONE);
 			assertThat(status.bucketsCutOver()).isEqualTo(16);
