@@ -269,6 +269,7 @@ abstract class MoveScenarioTests extends LiveMoveTests {
 				plainRounds[round] = timeWrites(plain, "round" + round, writes) / 1000.0 / writes;
 			}
 			assertThat(plain.context().getBeansOfType(Placement.class)).isEmpty();
+			fenceStatementCost(fenced);
 		}
 		java.util.Arrays.sort(fencedRounds);
 		java.util.Arrays.sort(plainRounds);
@@ -277,6 +278,38 @@ abstract class MoveScenarioTests extends LiveMoveTests {
 		System.out.printf("FENCE COST [%s]: median %.1f us per routed write (save of a new customer) with the fence, "
 				+ "%.1f us without: %.1f us (%.0f%%) per write transaction%n", getClass().getSimpleName(), fenced, plain,
 				fenced - plain, 100 * (fenced - plain) / plain);
+	}
+
+	/**
+	 * The fence's own work, without Hibernate around it: a write transaction that runs
+	 * the fence's check of a bucket its shard owns, against one that does not.
+	 */
+	private void fenceStatementCost(MoveTestInstance instance) throws Exception {
+		io.shardwise.placement.BucketFence fence = instance.bean(io.shardwise.placement.BucketFence.class);
+		Shard shard = instance.shards().get("s0");
+		int iterations = 2000;
+		long[] nanos = new long[2];
+		try (java.sql.Connection connection = shard.dataSource().getConnection()) {
+			connection.setAutoCommit(false);
+			for (int pass = 0; pass < 3; pass++) {
+				for (int side = 0; side < 2; side++) {
+					long start = System.nanoTime();
+					for (int i = 0; i < iterations; i++) {
+						if (side == 0) {
+							fence.beforeWrite(connection, shard, 3, "customers", (long) i);
+						}
+						connection.commit();
+					}
+					if (pass > 0) {
+						nanos[side] += System.nanoTime() - start;
+					}
+				}
+			}
+		}
+		double with = nanos[0] / 1000.0 / (2 * iterations);
+		double without = nanos[1] / 1000.0 / (2 * iterations);
+		System.out.printf("FENCE STATEMENT [%s]: %.1f us per transaction with the fence's check, %.1f us without: "
+				+ "%.1f us per write transaction%n", getClass().getSimpleName(), with, without, with - without);
 	}
 
 	private static long timeWrites(MoveTestInstance instance, String prefix, int writes) {
