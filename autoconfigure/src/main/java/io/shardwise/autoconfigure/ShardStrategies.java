@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.shardwise.id.ShardIds;
 import io.shardwise.routing.ShardRouter;
 import io.shardwise.routing.Shards;
 import io.shardwise.strategy.HashShardStrategy;
@@ -24,7 +25,7 @@ final class ShardStrategies {
 	}
 
 	static ShardRouter router(ShardwiseProperties properties, Shards shards, Map<String, ShardStrategy> beans,
-			java.time.Instant idsValidFrom) {
+			java.time.Instant idsValidFrom, String placedStrategy) {
 		Map<String, ShardStrategy> strategies = new LinkedHashMap<>(beans);
 		properties.getStrategies().forEach((name, strategy) -> {
 			if (beans.containsKey(name)) {
@@ -41,7 +42,20 @@ final class ShardStrategies {
 			throw new InvalidConfigurationPropertyValueException("shardwise.default-strategy", defaultStrategy,
 					"No such strategy; declared strategies are " + strategies.keySet());
 		}
-		return new ShardRouter(shards, strategies, defaultStrategy, idsValidFrom);
+		if (placedStrategy != null) {
+			ShardwiseProperties.Strategy placed = properties.getStrategies().get(placedStrategy);
+			if (placed == null || placed.getType() != ShardwiseProperties.StrategyType.HASH) {
+				throw new InvalidConfigurationPropertyValueException("shardwise.placement.strategy", placedStrategy,
+						"Must name a strategy of type hash declared under shardwise.strategies; declared strategies are "
+								+ properties.getStrategies().keySet());
+			}
+			if (placed.getBuckets() > ShardIds.MAX_BUCKETS) {
+				throw new InvalidConfigurationPropertyValueException(
+						"shardwise.strategies." + placedStrategy + ".buckets", placed.getBuckets(),
+						"A placed strategy has at most " + ShardIds.MAX_BUCKETS + " buckets (ids name the bucket)");
+			}
+		}
+		return new ShardRouter(shards, strategies, defaultStrategy, idsValidFrom, placedStrategy);
 	}
 
 	private static ShardStrategy create(String name, ShardwiseProperties.Strategy strategy, Shards shards) {

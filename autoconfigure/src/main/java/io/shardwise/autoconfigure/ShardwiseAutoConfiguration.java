@@ -51,7 +51,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 @AutoConfiguration(beforeName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
 @ConditionalOnBooleanProperty(name = "shardwise.enabled", matchIfMissing = true)
 @EnableConfigurationProperties({ ShardwiseProperties.class, ShardwiseIdProperties.class,
-		ShardwiseFanOutProperties.class, ShardwiseStartupProperties.class })
+		ShardwiseFanOutProperties.class, ShardwiseStartupProperties.class, ShardwisePlacementProperties.class })
 @Import(ShardwiseAutoConfiguration.AutoProxyRegistrar.class)
 public class ShardwiseAutoConfiguration {
 
@@ -63,10 +63,10 @@ public class ShardwiseAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	public ShardRouter shardRouter(ShardwiseProperties properties, ShardwiseIdProperties idProperties, Shards shards,
-			ListableBeanFactory beanFactory) {
+	public ShardRouter shardRouter(ShardwiseProperties properties, ShardwiseIdProperties idProperties,
+			ShardwisePlacementProperties placement, Shards shards, ListableBeanFactory beanFactory) {
 		return ShardStrategies.router(properties, shards, beanFactory.getBeansOfType(ShardStrategy.class),
-				idProperties.getValidFrom());
+				idProperties.getValidFrom(), placement.getStrategy());
 	}
 
 	@Bean

@@ -73,10 +73,10 @@ public class ShardwiseHibernateAutoConfiguration {
 	}
 
 	/**
-	 * Add Shardwise's Hibernate listeners (the unit of work's write guard and load
-	 * tracking), keeping any integrators the application registered the same way.
+	 * Add one of Shardwise's Hibernate integrators (the unit of work's listeners, the
+	 * placement's bucket fence), keeping every integrator registered the same way before.
 	 */
-	private static void addIntegrator(Map<String, Object> properties, Integrator integrator) {
+	static void addIntegrator(Map<String, Object> properties, Integrator integrator) {
 		Object existing = properties.get(JpaSettings.INTEGRATOR_PROVIDER);
 		List<Integrator> integrators = new ArrayList<>();
 		if (existing instanceof IntegratorProvider provider) {

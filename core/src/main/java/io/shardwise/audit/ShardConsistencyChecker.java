@@ -134,11 +134,16 @@ public class ShardConsistencyChecker {
 					"id also stored on shard '" + first.id() + "'"));
 		}
 		if (table.shardwiseIds() && id instanceof Number number) {
-			int index = ShardIds.shardIndexOf(number.longValue());
-			if (index >= 0 && index != shard.index()) {
-				Shard named = this.router.shards().at(index);
+			long value = number.longValue();
+			int index = ShardIds.shardIndexOf(value);
+			int bucket = ShardIds.bucketOf(value);
+			// An id of the bucket layout names its bucket, whose owner is in the current map.
+			Shard named = this.router.shardOfId(value);
+			if ((index >= 0 || bucket >= 0) && (named == null || !named.id().equals(shard.id()))) {
+				String name = (named != null) ? "shard '" + named.id() + "'"
+						: ((index >= 0) ? "shard #" + index : "bucket " + bucket + " of no shard");
 				run.report(new ConsistencyProblem(ConsistencyProblem.Kind.ID_NAMES_OTHER_SHARD, table.name(),
-						shard.id(), id, "id names shard " + ((named != null) ? "'" + named.id() + "'" : "#" + index)));
+						shard.id(), id, "id names " + name));
 			}
 		}
 	}

@@ -90,7 +90,11 @@ public record ShardedTable(String name, String idColumn, String keyColumn, Strin
 				this.parentTable, true);
 	}
 
-	boolean isChild() {
+	/**
+	 * Return whether rows of this table live on the shard of their parent row.
+	 * @return whether it is a child table
+	 */
+	public boolean isChild() {
 		return this.parentTable != null;
 	}
 

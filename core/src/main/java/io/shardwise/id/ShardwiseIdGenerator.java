@@ -12,7 +12,8 @@ import org.hibernate.generator.EventTypeSets;
 
 /**
  * Hibernate generator behind {@link ShardwiseId}: draws the id from the sequence of the
- * shard the entity is being written to.
+ * shard the entity is being written to, naming that shard, or the entity's bucket when a
+ * durable placement manages its strategy ({@link ShardIds#nextFor(int, Object)}).
  */
 public class ShardwiseIdGenerator implements BeforeExecutionGenerator {
 
@@ -28,7 +29,7 @@ public class ShardwiseIdGenerator implements BeforeExecutionGenerator {
 			throw new ShardRoutingException("No shard selected while generating the id of " + owner.getClass().getName()
 					+ ": save it through a repository (routed by its @ShardKey) or inside ShardTemplate");
 		}
-		return shard.nextId();
+		return shard.ids().nextFor(shard.index(), owner);
 	}
 
 	@Override

@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.shardwise.annotation.ShardKey;
 import io.shardwise.id.ShardIds;
+import io.shardwise.strategy.HashShardStrategy;
 import io.shardwise.strategy.ShardStrategy;
 import org.springframework.beans.BeanUtils;
 import org.springframework.util.ReflectionUtils;
@@ -33,6 +34,10 @@ public class ShardRouter {
 
 	private final long idsValidFrom;
 
+	private final String placedStrategy;
+
+	private final HashShardStrategy placed;
+
 	private final Map<Class<?>, EntityKey> entityKeys = new ConcurrentHashMap<>();
 
 	private final Map<Class<?>, IdField> shardwiseIds = new ConcurrentHashMap<>();
@@ -45,24 +50,29 @@ public class ShardRouter {
 	 * none, or {@code null} if there is no default
 	 */
 	public ShardRouter(Shards shards, Map<String, ShardStrategy> strategies, String defaultStrategy) {
-		this(shards, strategies, defaultStrategy, ShardIds.DEFAULT_VALID_FROM);
+		this(shards, strategies, defaultStrategy, ShardIds.DEFAULT_VALID_FROM, null);
 	}
 
 	/**
-	 * Create a router.
+	 * Create a router whose ids of the bucket layout name buckets of one {@code hash}
+	 * strategy, the one a durable placement manages.
 	 * @param shards the shards
 	 * @param strategies the strategies by name
 	 * @param defaultStrategy the name of the strategy used when {@code @ShardKey} names
 	 * none, or {@code null} if there is no default
 	 * @param idsValidFrom when the application began to generate Shardwise ids: a value
 	 * that decodes to an earlier time is a foreign id, looked up on every shard
+	 * @param placedStrategy the name of the {@link HashShardStrategy} whose buckets ids
+	 * name, or {@code null} if ids name shards only
 	 */
 	public ShardRouter(Shards shards, Map<String, ShardStrategy> strategies, String defaultStrategy,
-			Instant idsValidFrom) {
+			Instant idsValidFrom, String placedStrategy) {
 		this.shards = shards;
 		this.strategies = Map.copyOf(strategies);
 		this.defaultStrategy = defaultStrategy;
 		this.idsValidFrom = idsValidFrom.toEpochMilli();
+		this.placedStrategy = placedStrategy;
+		this.placed = (placedStrategy != null) ? (HashShardStrategy) strategies.get(placedStrategy) : null;
 	}
 
 	public Shards shards() {
@@ -324,6 +334,12 @@ public class ShardRouter {
 	 */
 	public Shard shardOfId(Object id) {
 		if (id instanceof Long value) {
+			int bucket = ShardIds.bucketOf(value, this.idsValidFrom);
+			if (bucket >= 0) {
+				// Bucket layout: the bucket's current owner, wherever the bucket has moved.
+				return (this.placed != null && bucket < this.placed.getBucketCount())
+						? this.shards.get(this.placed.shardOfBucket(bucket)) : null;
+			}
 			return this.shards.at(ShardIds.shardIndexOf(value, this.idsValidFrom));
 		}
 		return null;
@@ -344,6 +360,38 @@ public class ShardRouter {
 			id = this.shardwiseIds.computeIfAbsent(type, IdField::find);
 		}
 		return (id != IdField.NONE) ? id : null;
+	}
+
+	/**
+	 * Return the bucket of an entity in the strategy a durable placement manages,
+	 * following {@code @ShardKey} associations to the root entity, or -1 if the entity is
+	 * placed by another strategy (or none).
+	 * @param entity the entity
+	 * @return the bucket, or -1
+	 * @throws ShardRoutingException if the key is {@code null}
+	 */
+	public int bucketOf(Object entity) {
+		if (this.placed == null) {
+			return -1;
+		}
+		EntityKey key = entityKey(EntityProxies.entityClass(entity));
+		if (key == null || EntityProxies.isUninitialized(entity)) {
+			return -1;
+		}
+		Object value = key.read(entity);
+		if (value == null) {
+			throw new ShardRoutingException("@ShardKey " + key.describe() + " is null");
+		}
+		if (EntityProxies.isEntity(value)) {
+			if (!EntityProxies.isUninitialized(value)) {
+				return bucketOf(value);
+			}
+			// A lazy parent is not loaded to read its key: its id names its bucket if it is
+			// of the bucket layout; otherwise the row gets an id of the shard layout.
+			Object parentId = EntityProxies.identifier(value);
+			return (parentId instanceof Long id) ? ShardIds.bucketOf(id, this.idsValidFrom) : -1;
+		}
+		return this.placedStrategy.equals(resolveStrategy(key.strategy())) ? this.placed.bucketOf(value) : -1;
 	}
 
 	private EntityKey entityKey(Class<?> type) {

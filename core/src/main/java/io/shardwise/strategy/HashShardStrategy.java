@@ -12,18 +12,29 @@ import org.springframework.util.Assert;
  * lands in the same bucket on every JVM and every release. Because keys map to buckets
  * and not directly to shards, a shard is added by reassigning some buckets to it (and
  * moving their rows), without rehashing every key.
+ *
+ * <p>The bucket-to-shard map is versioned: {@link #reassign(long, List)} replaces it as a
+ * whole with a later version (the durable placement in {@code io.shardwise.placement}
+ * does so when buckets move), and every lookup reads one consistent map.
  */
 public final class HashShardStrategy implements ShardStrategy {
 
-	private final String[] shardByBucket;
+	private final int bucketCount;
+
+	// One immutable array per map version, swapped as a whole: a lookup reads one
+	// volatile field and allocates nothing.
+	private volatile String[] shardByBucket;
+
+	private volatile long version;
 
 	/**
-	 * Create a hash strategy.
+	 * Create a hash strategy whose map has version 0 (configuration, never stored).
 	 * @param shardByBucket the shard id of each bucket; its size is the bucket count
 	 */
 	public HashShardStrategy(List<String> shardByBucket) {
 		Assert.notEmpty(shardByBucket, "At least one bucket is required");
 		this.shardByBucket = shardByBucket.toArray(String[]::new);
+		this.bucketCount = this.shardByBucket.length;
 	}
 
 	/**
@@ -54,19 +65,55 @@ public final class HashShardStrategy implements ShardStrategy {
 	 */
 	public int bucketOf(Object key) {
 		int hash = murmur3(key.toString().getBytes(StandardCharsets.UTF_8));
-		return Math.floorMod(hash, this.shardByBucket.length);
+		return Math.floorMod(hash, this.bucketCount);
 	}
 
 	public int getBucketCount() {
-		return this.shardByBucket.length;
+		return this.bucketCount;
 	}
 
 	/**
-	 * Return the shard id of each bucket.
+	 * Return the shard id of a bucket in the current map.
+	 * @param bucket a bucket, from 0 to {@link #getBucketCount()} - 1
+	 * @return the shard id
+	 */
+	public String shardOfBucket(int bucket) {
+		return this.shardByBucket[bucket];
+	}
+
+	/**
+	 * Return the shard id of each bucket in the current map.
 	 * @return shard ids indexed by bucket
 	 */
 	public List<String> getShardByBucket() {
 		return List.of(this.shardByBucket);
+	}
+
+	/**
+	 * Return the version of the current map: 0 for the configured map, the stored
+	 * version once a durable placement manages this strategy.
+	 * @return the map version
+	 */
+	public long getVersion() {
+		return this.version;
+	}
+
+	/**
+	 * Replace the bucket-to-shard map with a later version. Maps of an older or the same
+	 * version are ignored, so that concurrent refreshes never step back.
+	 * @param version the new map's version
+	 * @param shardByBucket the shard id of each bucket; as many as before
+	 * @return whether the map was replaced
+	 */
+	public synchronized boolean reassign(long version, List<String> shardByBucket) {
+		Assert.isTrue(shardByBucket.size() == this.bucketCount,
+				() -> "Expected " + this.bucketCount + " buckets, got " + shardByBucket.size());
+		if (version <= this.version) {
+			return false;
+		}
+		this.shardByBucket = shardByBucket.toArray(String[]::new);
+		this.version = version;
+		return true;
 	}
 
 	static int murmur3(byte[] data) {

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
@@ -36,6 +37,8 @@ public class ShardsEndpoint {
 
 	private final Function<Shard, SchemaVersion> schemaVersions;
 
+	private final Supplier<Object> placement;
+
 	/**
 	 * Create the endpoint.
 	 * @param router the router, with the shards and strategies
@@ -43,8 +46,22 @@ public class ShardsEndpoint {
 	 * versions are unknown (no Flyway)
 	 */
 	public ShardsEndpoint(ShardRouter router, Function<Shard, SchemaVersion> schemaVersions) {
+		this(router, schemaVersions, () -> null);
+	}
+
+	/**
+	 * Create the endpoint.
+	 * @param router the router, with the shards and strategies
+	 * @param schemaVersions reads a shard's schema version, or {@code null} if schema
+	 * versions are unknown (no Flyway)
+	 * @param placement describes the durable placement and its move, or supplies
+	 * {@code null} without one
+	 */
+	public ShardsEndpoint(ShardRouter router, Function<Shard, SchemaVersion> schemaVersions,
+			Supplier<Object> placement) {
 		this.router = router;
 		this.schemaVersions = schemaVersions;
+		this.placement = placement;
 	}
 
 	@ReadOperation
@@ -66,7 +83,7 @@ public class ShardsEndpoint {
 			.sorted(Map.Entry.comparingByKey())
 			.forEach((entry) -> strategies.put(entry.getKey(), strategy(entry.getValue())));
 		return new ShardsDescriptor(shards, (this.schemaVersions != null) ? drift : null,
-				this.router.defaultStrategy(), strategies);
+				this.router.defaultStrategy(), strategies, this.placement.get());
 	}
 
 	private static String url(DataSource dataSource) {
@@ -135,9 +152,11 @@ public class ShardsEndpoint {
 	 * {@code null} when schema versions are unknown
 	 * @param defaultStrategy the strategy of a {@code @ShardKey} that names none
 	 * @param strategies every strategy by name
+	 * @param placement the durable placement and its bucket move (see
+	 * {@link ShardMovesEndpoint}), or {@code null} without one
 	 */
 	public record ShardsDescriptor(List<ShardDescriptor> shards, Boolean schemaDrift, String defaultStrategy,
-			Map<String, StrategyDescriptor> strategies) implements OperationResponseBody {
+			Map<String, StrategyDescriptor> strategies, Object placement) implements OperationResponseBody {
 
 	}
 

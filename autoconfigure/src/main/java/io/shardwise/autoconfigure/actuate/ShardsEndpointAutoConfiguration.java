@@ -1,9 +1,12 @@
 package io.shardwise.autoconfigure.actuate;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 import io.shardwise.autoconfigure.ShardwiseAutoConfiguration;
 import io.shardwise.autoconfigure.ShardwiseMigrationProperties;
+import io.shardwise.move.ShardMover;
+import io.shardwise.placement.Placement;
 import io.shardwise.routing.ShardRouter;
 import org.flywaydb.core.Flyway;
 
@@ -35,9 +38,10 @@ public class ShardsEndpointAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		@ConditionalOnAvailableEndpoint(ShardsEndpoint.class)
-		ShardsEndpoint shardsEndpoint(ShardRouter router, ObjectProvider<ShardwiseMigrationProperties> migration) {
+		ShardsEndpoint shardsEndpoint(ShardRouter router, ObjectProvider<ShardwiseMigrationProperties> migration,
+				ObjectProvider<Placement> placement, ObjectProvider<ShardMover> mover) {
 			List<String> locations = migration.getIfAvailable(ShardwiseMigrationProperties::new).getLocations();
-			return new ShardsEndpoint(router, new FlywaySchemaVersions(locations));
+			return new ShardsEndpoint(router, new FlywaySchemaVersions(locations), placement(placement, mover));
 		}
 
 	}
@@ -49,10 +53,21 @@ public class ShardsEndpointAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		@ConditionalOnAvailableEndpoint(ShardsEndpoint.class)
-		ShardsEndpoint shardsEndpoint(ShardRouter router) {
-			return new ShardsEndpoint(router, null);
+		ShardsEndpoint shardsEndpoint(ShardRouter router, ObjectProvider<Placement> placement,
+				ObjectProvider<ShardMover> mover) {
+			return new ShardsEndpoint(router, null, placement(placement, mover));
 		}
 
+	}
+
+	/** The placement and its move (see ShardMovesEndpoint), when a placement is configured. */
+	static Supplier<Object> placement(ObjectProvider<Placement> placement, ObjectProvider<ShardMover> mover) {
+		return () -> {
+			Placement current = placement.getIfAvailable();
+			ShardMover moves = mover.getIfAvailable();
+			return (current != null && moves != null)
+					? ShardMovesEndpoint.describe(current, moves.status().orElse(null)) : null;
+		};
 	}
 
 }

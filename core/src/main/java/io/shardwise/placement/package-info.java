@@ -1,0 +1,7 @@
+/**
+ * Durable, versioned placement of a {@code hash} strategy's virtual buckets: the bucket
+ * to shard map stored on a metadata shard, each shard's record of the buckets it owns,
+ * and the fence that makes every routed write check that its shard still owns its
+ * bucket (capturing the write while the bucket moves).
+ */
+package io.shardwise.placement;

@@ -1,0 +1,7 @@
+package io.shardwise.movetest;
+
+import org.springframework.data.jpa.repository.JpaRepository;
+
+public interface CustomerRepository extends JpaRepository<Customer, Long> {
+
+}
