@@ -43,6 +43,9 @@ import org.springframework.util.FileSystemUtils;
  */
 final class MariaDbShards implements AutoCloseable {
 
+	private static boolean installAttempted;
+
+
 	static final String APP_USER = "weather";
 
 	static final String APP_PASSWORD = "Maria-Secret-7d21b9";
@@ -162,17 +165,59 @@ final class MariaDbShards implements AutoCloseable {
 	 * to get it.
 	 */
 	static String executable(String name, String debianDirectory) {
+		String found = find(name, debianDirectory);
+		if (found == null) {
+			installDebianPackages();
+			found = find(name, debianDirectory);
+		}
+		if (found == null) {
+			throw new IllegalStateException("The MariaDB tests need '" + name + "' (Debian: "
+					+ "apt-get install mariadb-server-core mariadb-client-core)");
+		}
+		return found;
+	}
+
+	/**
+	 * Install Debian's MariaDB server binaries, once per test run, so that README's test
+	 * command works on a fresh machine: as root with apt-get, as {@code .ci/run} does.
+	 */
+	private static synchronized void installDebianPackages() {
+		if (installAttempted) {
+			return;
+		}
+		installAttempted = true;
+		if (!Files.isExecutable(Path.of("/usr/bin/apt-get"))) {
+			return;
+		}
+		for (List<String> command : List.of(List.of("apt-get", "update", "-q"), List.of("apt-get", "install", "-y",
+				"-q", "--no-install-recommends", "mariadb-server-core", "mariadb-client-core"))) {
+			try {
+				ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+					.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+				builder.environment().put("DEBIAN_FRONTEND", "noninteractive");
+				Process process = builder.start();
+				if (!process.waitFor(10, TimeUnit.MINUTES)) {
+					process.destroyForcibly();
+					return;
+				}
+			}
+			catch (IOException ex) {
+				return;
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
+	}
+
+	private static String find(String name, String debianDirectory) {
 		List<Path> candidates = new ArrayList<>();
 		for (String directory : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
 			candidates.add(Path.of(directory, name));
 		}
 		candidates.add(Path.of(debianDirectory, name));
-		return candidates.stream()
-			.filter(Files::isExecutable)
-			.findFirst()
-			.map(Path::toString)
-			.orElseThrow(() -> new IllegalStateException("The MariaDB tests need '" + name + "' (Debian: "
-					+ "apt-get install mariadb-server-core mariadb-client-core; .ci/run installs them)"));
+		return candidates.stream().filter(Files::isExecutable).findFirst().map(Path::toString).orElse(null);
 	}
 
 	private static void run(List<String> command, Path log) {
