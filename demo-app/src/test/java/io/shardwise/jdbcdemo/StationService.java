@@ -41,8 +41,8 @@ public class StationService {
 	}
 
 	/**
-	 * A transaction bound to the continent's shard by its first call, then a call
-	 * without a key, which would need every shard.
+	 * A transaction whose first call is keyed to the continent's shard, then a call
+	 * without a key, which reads every shard in the transaction's unit of work.
 	 */
 	@Transactional(readOnly = true)
 	public long countEverywhereAfter(String continent) {
