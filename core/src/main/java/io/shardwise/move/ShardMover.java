@@ -561,7 +561,7 @@ public class ShardMover implements AutoCloseable {
 			run.lastPauseMillis = pause;
 			run.maxPauseMillis = Math.max(run.maxPauseMillis, pause);
 			run.bucketsCutOver++;
-			cleanUpBucket(source, target, bucket);
+			run.lastSwitchNanos = System.nanoTime();
 			this.observer.progress(run.status());
 		}
 	}
@@ -601,12 +601,32 @@ public class ShardMover implements AutoCloseable {
 	private void cleanUp(Run run) {
 		enter(run, MovePhase.CLEANUP);
 		Shard target = this.shards.get(run.target);
+		// Instances that have not refreshed yet still read the buckets from their old
+		// shards: keep the rows there (fenced against writes) until every instance has had
+		// two refresh intervals to see the switch.
+		long grace = cleanupGrace().toNanos();
+		long wait = run.lastSwitchNanos + grace - System.nanoTime();
+		if (run.lastSwitchNanos != 0 && wait > 0) {
+			try {
+				Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException("Interrupted before the cleanup; resume to clean up", ex);
+			}
+		}
 		run.sources.forEach((bucket, source) -> {
 			if (this.placement.strategy().shardOfBucket(bucket).equals(run.target)) {
 				cleanUpBucket(this.shards.get(source), target, bucket);
 			}
 		});
 		this.copier.dropShadows(target);
+	}
+
+	private java.time.Duration cleanupGrace() {
+		java.time.Duration refresh = this.placement.refreshInterval();
+		java.time.Duration twice = (refresh != null) ? refresh.multipliedBy(2) : java.time.Duration.ZERO;
+		return (twice.compareTo(java.time.Duration.ofSeconds(1)) > 0) ? twice : java.time.Duration.ofSeconds(1);
 	}
 
 	/** Delete a cut-over bucket's rows from its old shard (with its ownership row), then its copies. */
@@ -807,6 +827,8 @@ public class ShardMover implements AutoCloseable {
 		volatile double lastPauseMillis;
 
 		volatile double maxPauseMillis;
+
+		volatile long lastSwitchNanos;
 
 		volatile String error;
 

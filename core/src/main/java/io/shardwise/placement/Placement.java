@@ -169,6 +169,14 @@ public class Placement implements AutoCloseable {
 		return version;
 	}
 
+	/**
+	 * Return how often this instance looks for a newer stored map.
+	 * @return the interval, or {@code null} or zero for never
+	 */
+	public Duration refreshInterval() {
+		return this.refreshInterval;
+	}
+
 	public String strategyName() {
 		return this.strategyName;
 	}
