@@ -31,7 +31,9 @@ import org.springframework.jdbc.core.RowMapper;
  * <li>each shard skips {@code o / N} rows in the order and returns the sort key of the
  * next row (its boundary); the smallest boundary m has at most o rows before it across
  * all shards, since no shard has more than {@code o / N} rows before its own boundary;
- * <li>each shard counts its rows before m; the sum r is m's exact position;
+ * <li>each shard counts its rows before m, as {@code o / N} minus its rows from m up to
+ * its own boundary (a shard without one counts its rows before m); the sum r is m's
+ * exact position;
  * <li>each shard returns its first {@code o - r + s} rows from m on; merged, the page is
  * those rows after the first {@code o - r}.
  * </ol>
@@ -237,13 +239,22 @@ final class OffsetPage {
 			// No shard has more than offset / N rows: there are at most offset rows.
 			return List.of();
 		}
-		// Round 2: the exact position of the smallest boundary.
-		List<Object> beforeArgs = new ArrayList<>();
-		String before = compare(smallest, true, beforeArgs);
-		String countSql = "select count(*) " + statement(before, "").substring(this.fromIndex);
-		Object[] countArgs = append(args, beforeArgs.toArray());
+		// Round 2: the exact position of the smallest boundary. A shard has exactly
+		// offset / N rows before its own boundary, so it counts only the rows from the
+		// smallest boundary up to its own (few, on evenly spread rows; a database that
+		// reads every row it counts, such as H2, then counts little); a shard without a
+		// boundary counts its rows before the smallest one.
+		Object[] first = smallest;
 		Map<Shard, Long> counts = executor.execute(ShardCallKind.FAN_OUT, "ShardedJdbcTemplate queryPage",
-				countSql, answered, (shard) -> jdbcTemplate.queryForObject(countSql, Long.class, countArgs));
+				boundarySql + " count", answered, (shard) -> {
+					List<Object[]> own = boundaries.get(shard);
+					List<Object> params = new ArrayList<>();
+					String condition = own.isEmpty() ? compare(first, true, params)
+							: "(" + compare(first, false, params) + ") and (" + compare(own.get(0), true, params) + ")";
+					String countSql = "select count(*) " + statement(condition, "").substring(this.fromIndex);
+					Long counted = jdbcTemplate.queryForObject(countSql, Long.class, append(args, params.toArray()));
+					return own.isEmpty() ? counted : perShard - counted;
+				});
 		requireAll(answered, counts);
 		long position = counts.values().stream().mapToLong(Long::longValue).sum();
 		// Round 3: the page's rows, from the smallest boundary on.
