@@ -9,7 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * repository method or an SQL text.
  *
  * <p>A workload starts in parallel. A parallel run also measures its shard calls, whose
- * sum is the first guess of the sequential cost; from then on the cheaper side wins, and
+ * sum is the first guess of the sequential cost; if that guess is within the limit, the
+ * next call runs sequentially once to measure it; from then on the cheaper side wins, and
  * every {@value #EXPLORE_EVERY}th call runs the other way to keep its estimate current
  * (a sequential run is only tried while its estimate is within twice the parallel one,
  * so a workload that clearly gains from parallelism never runs sequentially). Estimates
@@ -64,6 +65,11 @@ final class FanOutCosts {
 			long sequential = this.sequentialNanos;
 			if (parallel < 0 || sequential < 0 || sequential > limitNanos) {
 				return false;
+			}
+			if (!this.sequentialMeasured) {
+				// Shard calls timed on busy workers overstate what they cost in a row: try the
+				// sequential way once (it is within the limit) instead of trusting the guess.
+				return true;
 			}
 			boolean preferSequential = sequential < parallel;
 			if (++this.calls % EXPLORE_EVERY == 0 && (preferSequential || sequential < 2 * parallel)) {

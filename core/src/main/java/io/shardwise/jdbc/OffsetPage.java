@@ -31,7 +31,9 @@ import org.springframework.jdbc.core.RowMapper;
  * <li>each shard skips {@code o / N} rows in the order and returns the sort key of the
  * next row (its boundary); the smallest boundary m has at most o rows before it across
  * all shards, since no shard has more than {@code o / N} rows before its own boundary;
- * <li>each shard counts its rows before m; the sum r is m's exact position;
+ * <li>each shard counts its rows before m, as {@code o / N} minus its rows from m up to
+ * its own boundary (a shard without one counts its rows before m); the sum r is m's
+ * exact position;
  * <li>each shard returns its first {@code o - r + s} rows from m on; merged, the page is
  * those rows after the first {@code o - r}.
  * </ol>
@@ -237,13 +239,22 @@ final class OffsetPage {
 			// No shard has more than offset / N rows: there are at most offset rows.
 			return List.of();
 		}
-		// Round 2: the exact position of the smallest boundary.
-		List<Object> beforeArgs = new ArrayList<>();
-		String before = before(smallest, beforeArgs);
-		String countSql = "select count(*) " + statement(before, "").substring(this.fromIndex);
-		Object[] countArgs = append(args, beforeArgs.toArray());
+		// Round 2: the exact position of the smallest boundary. A shard has exactly
+		// offset / N rows before its own boundary, so it counts only the rows from the
+		// smallest boundary up to its own (few, on evenly spread rows; a database that
+		// reads every row it counts, such as H2, then counts little); a shard without a
+		// boundary counts its rows before the smallest one.
+		Object[] first = smallest;
 		Map<Shard, Long> counts = executor.execute(ShardCallKind.FAN_OUT, "ShardedJdbcTemplate queryPage",
-				countSql, answered, (shard) -> jdbcTemplate.queryForObject(countSql, Long.class, countArgs));
+				boundarySql + " count", answered, (shard) -> {
+					List<Object[]> own = boundaries.get(shard);
+					List<Object> params = new ArrayList<>();
+					String condition = own.isEmpty() ? compare(first, true, params)
+							: "(" + compare(first, false, params) + ") and (" + compare(own.get(0), true, params) + ")";
+					String countSql = "select count(*) " + statement(condition, "").substring(this.fromIndex);
+					Long counted = jdbcTemplate.queryForObject(countSql, Long.class, append(args, params.toArray()));
+					return own.isEmpty() ? counted : perShard - counted;
+				});
 		requireAll(answered, counts);
 		long position = counts.values().stream().mapToLong(Long::longValue).sum();
 		// Round 3: the page's rows, from the smallest boundary on.
@@ -255,7 +266,7 @@ final class OffsetPage {
 	private <T> List<T> fetch(FanOutExecutor executor, JdbcTemplate jdbcTemplate, List<Shard> shards, Object[] from,
 			long limit, RowMapper<T> rowMapper, Object[] args) {
 		List<Object> fromArgs = new ArrayList<>();
-		String fetchSql = statement((from != null) ? "not (" + before(from, fromArgs) + ")" : null,
+		String fetchSql = statement((from != null) ? compare(from, false, fromArgs) : null,
 				" order by " + orderBy() + " limit ?");
 		fromArgs.add(limit);
 		Object[] fetchArgs = append(args, fromArgs.toArray());
@@ -320,29 +331,30 @@ final class OffsetPage {
 
 	/**
 	 * Return a condition that is true exactly for the rows before {@code key} in the
-	 * order, and never NULL (so that {@code not (...)} is its complement).
+	 * order ({@code before}) or for the rows at or after it, and never NULL. Written
+	 * without NOT, so that a database can use an index on the order's columns.
 	 */
-	private String before(Object[] key, List<Object> params) {
-		return before(key, 0, params);
+	private String compare(Object[] key, boolean before, List<Object> params) {
+		return compare(key, 0, before, params);
 	}
 
-	private String before(Object[] key, int i, List<Object> params) {
+	private String compare(Object[] key, int i, boolean before, List<Object> params) {
 		Key column = this.keys.get(i);
 		String name = column.column();
 		Object value = key[i];
-		String less;
-		if (value == null) {
-			less = column.nullsFirst() ? "1 = 0" : name + " is not null";
-		}
-		else {
-			String operator = column.descending() ? " > ?" : " < ?";
-			less = column.nullsFirst() ? "(" + name + " is null or " + name + operator + ")"
-					: "(" + name + " is not null and " + name + operator + ")";
-			params.add(value);
-		}
 		if (i == this.keys.size() - 1) {
-			return less;
+			// The unique column, which is not NULL.
+			if (value == null) {
+				throw new InvalidDataAccessApiUsageException("queryPage's unique column " + column.label()
+						+ " is NULL in a row; it must be unique and not null");
+			}
+			params.add(value);
+			if (before) {
+				return name + (column.descending() ? " > ?" : " < ?");
+			}
+			return name + (column.descending() ? " <= ?" : " >= ?");
 		}
+		String strictly = strictly(column, value, before, params);
 		String equal;
 		if (value == null) {
 			equal = name + " is null";
@@ -351,7 +363,21 @@ final class OffsetPage {
 			equal = "(" + name + " is not null and " + name + " = ?)";
 			params.add(value);
 		}
-		return "(" + less + " or (" + equal + " and " + before(key, i + 1, params) + "))";
+		return "(" + strictly + " or (" + equal + " and " + compare(key, i + 1, before, params) + "))";
+	}
+
+	/** Rows strictly before ({@code before}) or strictly after {@code value} in one column. */
+	private static String strictly(Key column, Object value, boolean before, List<Object> params) {
+		String name = column.column();
+		// Where NULLs are, seen from the side asked for.
+		boolean nullsOnThisSide = (column.nullsFirst() == before);
+		if (value == null) {
+			return nullsOnThisSide ? "1 = 0" : name + " is not null";
+		}
+		params.add(value);
+		String operator = (before != column.descending()) ? " < ?" : " > ?";
+		return nullsOnThisSide ? "(" + name + " is null or " + name + operator + ")"
+				: "(" + name + " is not null and " + name + operator + ")";
 	}
 
 	private static Object[] append(Object[] args, Object... more) {
