@@ -25,9 +25,13 @@ public class ShardwisePlacementProperties {
 	private String metadataShard;
 
 	/**
-	 * How often each instance looks for a newer stored map. A write routed by an older
-	 * map is refused by its shard and reloads the map at once; this bounds how long reads
-	 * may still go to a bucket's previous owner.
+	 * How often each instance looks for a newer stored map and for buckets whose move is
+	 * between its cutover and its cleanup. A write routed by an older map is refused by
+	 * its shard and reloads the map at once; this bounds how long reads may still go to a
+	 * bucket's previous owner. A move waits three intervals (at least 1 s) before its first
+	 * cutover and after its last switch; an unkeyed fan-out over placed rows is refused
+	 * when the last successful look is older than that. Zero: only when a write is
+	 * refused, and before each such fan-out.
 	 */
 	private Duration refreshInterval = Duration.ofSeconds(1);
 

@@ -8,12 +8,14 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
 import io.shardwise.fanout.FanOutExecutor;
 import io.shardwise.fanout.SortedMerge;
 import io.shardwise.observation.ShardCallKind;
+import io.shardwise.routing.PlacedFanOut;
 import io.shardwise.routing.Shard;
 import io.shardwise.routing.ShardRouter;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -123,9 +125,11 @@ public class ShardedJdbcTemplate {
 		 * @return every shard's rows
 		 */
 		public <T> List<T> query(String sql, RowMapper<T> rowMapper, Object... args) {
-			List<T> all = new ArrayList<>();
-			perShard(sql, rowMapper, args).forEach(all::addAll);
-			return all;
+			return exactly("ShardedJdbcTemplate query", sql, () -> {
+				List<T> all = new ArrayList<>();
+				perShard(sql, rowMapper, args).forEach(all::addAll);
+				return all;
+			});
 		}
 
 		/**
@@ -141,9 +145,10 @@ public class ShardedJdbcTemplate {
 		 * or several shards return one (naming them): the query does not identify one row
 		 */
 		public <T> Optional<T> queryForOptional(String sql, RowMapper<T> rowMapper, Object... args) {
-			Map<Shard, List<T>> rows = ShardedJdbcTemplate.this.executor.execute(ShardCallKind.FAN_OUT,
-					"ShardedJdbcTemplate queryForOptional", sql, this.shards,
-					(shard) -> ShardedJdbcTemplate.this.jdbcTemplate.query(sql, rowMapper, args));
+			Map<Shard, List<T>> rows = exactly("ShardedJdbcTemplate queryForOptional", sql,
+					() -> ShardedJdbcTemplate.this.executor.execute(ShardCallKind.FAN_OUT,
+							"ShardedJdbcTemplate queryForOptional", sql, this.shards,
+							(shard) -> ShardedJdbcTemplate.this.jdbcTemplate.query(sql, rowMapper, args)));
 			Shard found = null;
 			T row = null;
 			for (Map.Entry<Shard, List<T>> shardRows : rows.entrySet()) {
@@ -178,7 +183,8 @@ public class ShardedJdbcTemplate {
 		 */
 		public <T> List<T> queryOrdered(String sql, RowMapper<T> rowMapper, Comparator<? super T> order, int limit,
 				Object... args) {
-			return SortedMerge.merge(perShard(sql, rowMapper, args), order, limit);
+			return exactly("ShardedJdbcTemplate queryOrdered", sql,
+					() -> SortedMerge.merge(perShard(sql, rowMapper, args), order, limit));
 		}
 
 		/**
@@ -213,8 +219,8 @@ public class ShardedJdbcTemplate {
 			OffsetPage page = OffsetPage.of(sql, pageable.getSort(), uniqueColumn, nullSorting());
 			Pageable paged = pageable.isPaged() ? pageable
 					: org.springframework.data.domain.PageRequest.of(0, Integer.MAX_VALUE, pageable.getSort());
-			return page.query(ShardedJdbcTemplate.this.executor, ShardedJdbcTemplate.this.jdbcTemplate, this.shards,
-					paged, rowMapper, args);
+			return exactly("ShardedJdbcTemplate queryPage", sql, () -> page.query(ShardedJdbcTemplate.this.executor,
+					ShardedJdbcTemplate.this.jdbcTemplate, this.shards, paged, rowMapper, args));
 		}
 
 		/**
@@ -226,13 +232,13 @@ public class ShardedJdbcTemplate {
 		 * @return one row per group, ordered by the group columns; column lookup ignores case
 		 */
 		public List<Map<String, Object>> aggregate(String sql, Aggregation aggregation, Object... args) {
-			return aggregation.combine(perShard(sql, (rs, row) -> {
+			return exactly("ShardedJdbcTemplate aggregate", sql, () -> aggregation.combine(perShard(sql, (rs, row) -> {
 				Map<String, Object> map = new org.springframework.util.LinkedCaseInsensitiveMap<>();
 				for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
 					map.put(rs.getMetaData().getColumnLabel(i), value(rs, i));
 				}
 				return map;
-			}, args));
+			}, args)));
 		}
 
 		/**
@@ -259,6 +265,23 @@ public class ShardedJdbcTemplate {
 				}
 				throw ex;
 			}
+		}
+
+		/**
+		 * Run a fan-out that must not see a moving bucket's rows twice: SQL rows cannot be
+		 * told apart by bucket, so while a move of the placed strategy is between its
+		 * cutover and its cleanup, a statement naming one of its tables is refused (see
+		 * {@link PlacedFanOut}).
+		 */
+		private <R> R exactly(String what, String sql, Supplier<R> call) {
+			PlacedFanOut placed = (this.shards.size() > 1) ? ShardedJdbcTemplate.this.router.placedFanOut(sql) : null;
+			if (placed == null) {
+				return call.get();
+			}
+			placed.refuseUnfiltered(what + " of [" + sql + "]");
+			R result = call.get();
+			placed.checkExact(what + " of [" + sql + "]");
+			return result;
 		}
 
 		private <T> List<List<T>> perShard(String sql, RowMapper<T> rowMapper, Object[] args) {

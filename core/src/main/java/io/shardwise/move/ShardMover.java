@@ -108,6 +108,7 @@ public class ShardMover implements AutoCloseable {
 		this.shards = placement.router().shards();
 		this.copier = new BucketCopier(placedTables(placement, tables), placement.strategy(), batchSize);
 		this.observer = observer;
+		placement.router().placedTables(this.copier.tables().stream().map(ShardedTable::name).toList());
 		createTable();
 	}
 
@@ -518,11 +519,17 @@ public class ShardMover implements AutoCloseable {
 	private void cutOver(Run run) {
 		enter(run, MovePhase.CUTOVER);
 		Shard target = this.shards.get(run.target);
+		// From the first cutover until the cleanup, the buckets' rows are on two shards:
+		// every instance must know before it begins, so that its fan-outs keep one copy.
+		this.placement.announceMoving(run.sources);
+		if (run.sources.keySet().stream().anyMatch((bucket) -> !isOnTarget(run, bucket))) {
+			sleep(this.placement.grace().toNanos(), "before the cutover; resume to cut over");
+		}
 		for (Map.Entry<Integer, String> entry : run.sources.entrySet()) {
 			int bucket = entry.getKey();
 			Shard source = this.shards.get(entry.getValue());
 			this.placement.refresh();
-			if (this.placement.strategy().shardOfBucket(bucket).equals(run.target)) {
+			if (isOnTarget(run, bucket)) {
 				continue;
 			}
 			checkCancelled(run);
@@ -603,30 +610,35 @@ public class ShardMover implements AutoCloseable {
 		Shard target = this.shards.get(run.target);
 		// Instances that have not refreshed yet still read the buckets from their old
 		// shards: keep the rows there (fenced against writes) until every instance has had
-		// two refresh intervals to see the switch.
-		long grace = cleanupGrace().toNanos();
-		long wait = run.lastSwitchNanos + grace - System.nanoTime();
-		if (run.lastSwitchNanos != 0 && wait > 0) {
-			try {
-				Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new IllegalStateException("Interrupted before the cleanup; resume to clean up", ex);
-			}
+		// the grace period to see the switch.
+		long grace = this.placement.grace().toNanos();
+		if (run.lastSwitchNanos != 0) {
+			sleep(run.lastSwitchNanos + grace - System.nanoTime(), "before the cleanup; resume to clean up");
 		}
 		run.sources.forEach((bucket, source) -> {
-			if (this.placement.strategy().shardOfBucket(bucket).equals(run.target)) {
+			if (isOnTarget(run, bucket)) {
 				cleanUpBucket(this.shards.get(source), target, bucket);
 			}
 		});
 		this.copier.dropShadows(target);
+		this.placement.endMoving(run.sources.keySet());
 	}
 
-	private java.time.Duration cleanupGrace() {
-		java.time.Duration refresh = this.placement.refreshInterval();
-		java.time.Duration twice = (refresh != null) ? refresh.multipliedBy(2) : java.time.Duration.ZERO;
-		return (twice.compareTo(java.time.Duration.ofSeconds(1)) > 0) ? twice : java.time.Duration.ofSeconds(1);
+	private boolean isOnTarget(Run run, int bucket) {
+		return this.placement.strategy().shardOfBucket(bucket).equals(run.target);
+	}
+
+	private static void sleep(long nanos, String when) {
+		if (nanos <= 0) {
+			return;
+		}
+		try {
+			Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted " + when, ex);
+		}
 	}
 
 	/** Delete a cut-over bucket's rows from its old shard (with its ownership row), then its copies. */
@@ -660,14 +672,21 @@ public class ShardMover implements AutoCloseable {
 		Shard target = this.shards.get(run.target);
 		this.placement.refresh();
 		Map<String, List<Integer>> back = new LinkedHashMap<>();
+		List<Integer> cutOver = new ArrayList<>();
 		run.sources.forEach((bucket, source) -> {
-			if (!this.placement.strategy().shardOfBucket(bucket).equals(run.target)) {
+			if (!isOnTarget(run, bucket)) {
 				back.computeIfAbsent(source, (key) -> new ArrayList<>()).add(bucket);
 			}
 			else {
-				cleanUpBucket(this.shards.get(source), target, bucket);
+				cutOver.add(bucket);
 			}
 		});
+		if (!cutOver.isEmpty()) {
+			// As in the cleanup: instances that have not seen the switch still read there.
+			sleep((run.lastSwitchNanos != 0) ? run.lastSwitchNanos + this.placement.grace().toNanos() - System.nanoTime()
+					: this.placement.grace().toNanos(), "before the cleanup; cancel again to clean up");
+			cutOver.forEach((bucket) -> cleanUpBucket(this.shards.get(run.sources.get(bucket)), target, bucket));
+		}
 		back.forEach((source, buckets) -> {
 			// A target that took ownership before a crash, but whose switch never happened,
 			// drops the rows it took and the ownership.
@@ -690,6 +709,7 @@ public class ShardMover implements AutoCloseable {
 			BucketOwnership.dropChanges(this.shards.get(source), buckets);
 		});
 		this.copier.dropShadows(target);
+		this.placement.endMoving(run.sources.keySet());
 		run.phase = MovePhase.CANCELLED;
 		logger.info("Cancelled the move of buckets " + run.sources.keySet() + " to shard '" + run.target + "'"
 				+ (back.isEmpty() ? "" : "; buckets back on their shards: " + back));

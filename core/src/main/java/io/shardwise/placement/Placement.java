@@ -4,15 +4,18 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import io.shardwise.id.ShardIds;
+import io.shardwise.routing.PlacedFanOut;
 import io.shardwise.routing.Shard;
 import io.shardwise.routing.ShardRouter;
 import io.shardwise.strategy.HashShardStrategy;
@@ -48,6 +51,15 @@ public class Placement implements AutoCloseable {
 	private final Duration refreshInterval;
 
 	private volatile String lockClause = " for update";
+
+	/** The source shard of each bucket whose rows may be on two shards (see {@link #announceMoving}). */
+	private volatile Map<Integer, String> moving = Map.of();
+
+	/** When the last successful read of the stored state began ({@link System#nanoTime()}). */
+	private volatile long readAtNanos = System.nanoTime();
+
+	/** Counts this instance's own changes of {@link #moving}, so a refresh read before one cannot undo it. */
+	private long movingChanges;
 
 	private ScheduledExecutorService refresher;
 
@@ -103,7 +115,10 @@ public class Placement implements AutoCloseable {
 		if (!map.shardByBucket().equals(configured)) {
 			throw new PlacementMismatchException(this.strategyName, configured, map);
 		}
+		long readAt = System.nanoTime();
 		apply(map);
+		publishMoving(this.store.moving(this.strategyName), readAt, this.movingChanges);
+		this.router.guardPlacedFanOuts(this::fanOutSnapshot);
 		this.router.shards().all().get(0).ids().encodeBuckets(this.router::bucketOf);
 		if (this.refreshInterval != null && !this.refreshInterval.isZero() && this.refresher == null) {
 			this.refresher = Executors.newSingleThreadScheduledExecutor((task) -> {
@@ -121,11 +136,80 @@ public class Placement implements AutoCloseable {
 	 * @return whether the map changed
 	 */
 	public boolean refresh() {
-		long stored = this.store.version(this.strategyName);
-		if (stored <= this.strategy.getVersion()) {
-			return false;
+		long readAt = System.nanoTime();
+		long changes;
+		synchronized (this) {
+			changes = this.movingChanges;
 		}
-		return this.store.load(this.strategyName, this.strategy.getBucketCount()).map(this::apply).orElse(false);
+		// The moving buckets first: one that stops moving after this read is still
+		// treated as moving, never the other way round.
+		Map<Integer, String> moving = this.store.moving(this.strategyName);
+		long stored = this.store.version(this.strategyName);
+		boolean changed = stored > this.strategy.getVersion()
+				&& this.store.load(this.strategyName, this.strategy.getBucketCount()).map(this::apply).orElse(false);
+		publishMoving(moving, readAt, changes);
+		return changed;
+	}
+
+	private synchronized void publishMoving(Map<Integer, String> moving, long readAt, long changes) {
+		if (changes == this.movingChanges) {
+			this.moving = Map.copyOf(moving);
+			this.readAtNanos = readAt;
+		}
+	}
+
+	/**
+	 * Record that the rows of some buckets may be on two shards from now on: a move is
+	 * about to cut them over, and their old shards keep the rows until its cleanup.
+	 * Unkeyed fan-outs over the strategy's entities then keep only the rows each shard
+	 * owns, and refuse results they cannot filter. Wait {@link #grace()} before the first
+	 * cutover, so that every instance has seen it.
+	 * @param sources the shard each bucket moves from
+	 */
+	public synchronized void announceMoving(Map<Integer, String> sources) {
+		this.store.setMoving(this.strategyName, sources.keySet(), sources);
+		Map<Integer, String> moving = new TreeMap<>(this.moving);
+		moving.putAll(sources);
+		this.moving = Map.copyOf(moving);
+		this.movingChanges++;
+	}
+
+	/**
+	 * Record that the rows of some buckets are on one shard again (their move was cleaned
+	 * up or cancelled).
+	 * @param buckets the buckets
+	 */
+	public synchronized void endMoving(Collection<Integer> buckets) {
+		this.store.setMoving(this.strategyName, buckets, Map.of());
+		Map<Integer, String> moving = new TreeMap<>(this.moving);
+		buckets.forEach(moving::remove);
+		this.moving = Map.copyOf(moving);
+		this.movingChanges++;
+	}
+
+	/**
+	 * Return how long an instance's read of the stored state stays good for fan-outs, and
+	 * so how long a move waits between announcing its cutover and the first one, and
+	 * between its last switch and its cleanup: three refresh intervals, at least one
+	 * second.
+	 * @return the grace period
+	 */
+	public Duration grace() {
+		Duration refresh = this.refreshInterval;
+		Duration thrice = (refresh != null) ? refresh.multipliedBy(3) : Duration.ZERO;
+		return (thrice.compareTo(Duration.ofSeconds(1)) > 0) ? thrice : Duration.ofSeconds(1);
+	}
+
+	/** The snapshot an unkeyed fan-out over placed rows takes before it runs. */
+	private PlacedFanOut fanOutSnapshot() {
+		if (this.refreshInterval == null || this.refreshInterval.isZero()) {
+			// Nothing refreshes in the background: read the stored state now.
+			refreshQuietly();
+		}
+		long readAt = this.readAtNanos;
+		Map<Integer, String> moving = this.moving;
+		return new PlacedFanOut(this.router, this.strategyName,
+				moving.isEmpty() ? null : this.strategy.getShardByBucket(), moving, readAt, grace().toNanos());
 	}
 
 	void refreshQuietly() {

@@ -6,9 +6,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import io.shardwise.routing.Shard;
 
@@ -24,6 +26,12 @@ public final class PlacementStore {
 
 	/** The table of map versions. */
 	public static final String VERSIONS = "shardwise_placement_version";
+
+	/**
+	 * The table of buckets whose rows may be on two shards: a move announced their cutover
+	 * and has not cleaned up their old shards yet.
+	 */
+	public static final String MOVING = "shardwise_placement_moving";
 
 	private final Shard shard;
 
@@ -50,6 +58,8 @@ public final class PlacementStore {
 					+ " (strategy varchar(128) not null primary key, version bigint not null)");
 			statement.execute("create table if not exists " + MAP + " (strategy varchar(128) not null, "
 					+ "bucket integer not null, shard varchar(128) not null, primary key (strategy, bucket))");
+			statement.execute("create table if not exists " + MOVING + " (strategy varchar(128) not null, "
+					+ "bucket integer not null, source varchar(128) not null, primary key (strategy, bucket))");
 			if (!connection.getAutoCommit()) {
 				connection.commit();
 			}
@@ -209,6 +219,67 @@ public final class PlacementStore {
 		}
 		catch (SQLException ex) {
 			throw BucketOwnership.failure(this.shard, "switch the placement", ex);
+		}
+	}
+
+	/**
+	 * Return the buckets of a strategy whose rows may be on two shards, with the shard
+	 * each moves from.
+	 * @param strategy the strategy name
+	 * @return the source shard of each such bucket, in bucket order
+	 */
+	public Map<Integer, String> moving(String strategy) {
+		try (Connection connection = this.shard.dataSource().getConnection();
+				PreparedStatement statement = connection
+					.prepareStatement("select bucket, source from " + MOVING + " where strategy = ?")) {
+			statement.setString(1, strategy);
+			Map<Integer, String> moving = new TreeMap<>();
+			try (ResultSet result = statement.executeQuery()) {
+				while (result.next()) {
+					moving.put(result.getInt(1), result.getString(2));
+				}
+			}
+			return moving;
+		}
+		catch (SQLException ex) {
+			throw BucketOwnership.failure(this.shard, "read the moving buckets", ex);
+		}
+	}
+
+	/**
+	 * Record buckets whose rows may be on two shards from now on, or, with an empty
+	 * {@code sources}, forget {@code buckets}.
+	 * @param strategy the strategy name
+	 * @param buckets the buckets to forget first
+	 * @param sources the source shard of each bucket to record
+	 */
+	void setMoving(String strategy, Collection<Integer> buckets, Map<Integer, String> sources) {
+		try (Connection connection = this.shard.dataSource().getConnection()) {
+			connection.setAutoCommit(false);
+			try (PreparedStatement delete = connection
+				.prepareStatement("delete from " + MOVING + " where strategy = ? and bucket = ?");
+					PreparedStatement insert = connection
+						.prepareStatement("insert into " + MOVING + " (strategy, bucket, source) values (?, ?, ?)")) {
+				for (int bucket : buckets) {
+					delete.setString(1, strategy);
+					delete.setInt(2, bucket);
+					delete.executeUpdate();
+				}
+				for (Map.Entry<Integer, String> source : sources.entrySet()) {
+					insert.setString(1, strategy);
+					insert.setInt(2, source.getKey());
+					insert.setString(3, source.getValue());
+					insert.executeUpdate();
+				}
+				connection.commit();
+			}
+			catch (SQLException | RuntimeException ex) {
+				connection.rollback();
+				throw ex;
+			}
+		}
+		catch (SQLException ex) {
+			throw BucketOwnership.failure(this.shard, "record the moving buckets", ex);
 		}
 	}
 

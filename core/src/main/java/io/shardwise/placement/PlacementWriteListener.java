@@ -53,7 +53,7 @@ public class PlacementWriteListener
 	}
 
 	private void check(AbstractPreDatabaseOperationEvent event) {
-		int bucket = this.fence.placement().router().bucketOf(event.getEntity());
+		int bucket = this.fence.placement().router().bucketOfWritten(event.getEntity());
 		if (bucket < 0) {
 			return;
 		}

@@ -19,6 +19,7 @@ import io.shardwise.fanout.FanOutExecutor;
 import io.shardwise.id.ShardwiseId;
 import io.shardwise.observation.ShardCallKind;
 import io.shardwise.routing.EntityShards;
+import io.shardwise.routing.PlacedFanOut;
 import io.shardwise.routing.Shard;
 import io.shardwise.routing.ShardContext;
 import io.shardwise.routing.ShardRouter;
@@ -326,8 +327,16 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 			Map<Shard, Object[]> shardArgs, boolean firstHitWins) {
 		Object[] args = invocation.getArguments();
 		checkFanOutAllowed(plan, kind, args);
+		PlacedFanOut placed = placedFanOut(plan, kind);
+		if (placed != null && !filterable(plan)) {
+			placed.refuseUnfiltered(plan.describe());
+		}
 		if (plan.grouped() != null) {
-			return groupedQueries().fanOut(plan, kind, shardArgs, this.fanOut, this.nullOrdering.get());
+			Object grouped = groupedQueries().fanOut(plan, kind, shardArgs, this.fanOut, this.nullOrdering.get());
+			if (placed != null) {
+				placed.checkExact(plan.describe());
+			}
+			return grouped;
 		}
 		Sort mergeSort = RepositoryResults.mergeSort(plan, args, this.idProperty);
 		// Before any shard runs: a bad sort is the caller's error, not a shard's.
@@ -350,9 +359,38 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 					if (declareWrites) {
 						ShardUnitOfWork.beforeWrite(shard, plan.describe());
 					}
-					return calls.get(shard).proceed();
+					Object result = calls.get(shard).proceed();
+					return (placed != null) ? placed.keep(shard, result, plan.describe()) : result;
 				});
+		if (placed != null) {
+			placed.checkExact(plan.describe());
+		}
 		return RepositoryResults.merge(plan, args, new ArrayList<>(results.values()), order, firstHitWins);
+	}
+
+	/**
+	 * Return the snapshot of a fan-out that may see rows of a moving bucket twice, or
+	 * {@code null}: keyed fan-outs send each shard only the keys it owns, an exists is
+	 * exact either way, and writes are fenced row by row.
+	 */
+	private PlacedFanOut placedFanOut(RepositoryMethod plan, ShardCallKind kind) {
+		if (kind == ShardCallKind.ROUTED || plan.kind() == RepositoryMethod.Kind.KEY
+				|| plan.shape() == RepositoryMethod.Shape.BOOLEAN || plan.shape() == RepositoryMethod.Shape.VOID) {
+			return null;
+		}
+		return this.router.placedFanOut(this.domainType);
+	}
+
+	/**
+	 * Whether a method's results are whole entities that can be kept or dropped one by one
+	 * (a limited list stays exact: a row pushed out of its shard's first rows by copies
+	 * owned elsewhere is outranked by as many owned rows).
+	 */
+	private static boolean filterable(RepositoryMethod plan) {
+		return plan.grouped() == null && switch (plan.shape()) {
+			case LIST, SET, OPTIONAL, OTHER -> true;
+			default -> false;
+		};
 	}
 
 	private GroupedQueryRunner groupedQueries() {

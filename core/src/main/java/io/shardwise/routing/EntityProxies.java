@@ -75,6 +75,13 @@ final class EntityProxies {
 		return isProxy(value) ? Hibernate.identifier(value) : null;
 	}
 
+	/**
+	 * Return the entity behind a proxy, loading it if needed (in the proxy's session).
+	 */
+	static Object load(Object value) {
+		return isProxy(value) ? Hibernate.load(value) : value;
+	}
+
 	static Field findField(Class<?> type, String annotationName) {
 		Field[] found = new Field[1];
 		ReflectionUtils.doWithFields(type, (field) -> found[0] = field,
@@ -112,6 +119,10 @@ final class EntityProxies {
 		static Object identifier(Object value) {
 			LazyInitializer initializer = ((HibernateProxy) value).getHibernateLazyInitializer();
 			return initializer.getInternalIdentifier();
+		}
+
+		static Object load(Object value) {
+			return ((HibernateProxy) value).getHibernateLazyInitializer().getImplementation();
 		}
 
 	}

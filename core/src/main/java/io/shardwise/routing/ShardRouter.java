@@ -12,6 +12,9 @@ import java.util.Map;
 import java.util.Set;
 import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import io.shardwise.annotation.ShardKey;
 import io.shardwise.id.ShardIds;
@@ -25,6 +28,9 @@ import org.springframework.util.ReflectionUtils;
  * {@code shard_chooser} and {@code id_chooser} in one place.
  */
 public class ShardRouter {
+
+	/** Splits SQL into the words that can be table names. */
+	private static final Pattern WORDS = Pattern.compile("[^a-z0-9_$]+");
 
 	private final Shards shards;
 
@@ -41,6 +47,12 @@ public class ShardRouter {
 	private final Map<Class<?>, EntityKey> entityKeys = new ConcurrentHashMap<>();
 
 	private final Map<Class<?>, IdField> shardwiseIds = new ConcurrentHashMap<>();
+
+	private final Map<Class<?>, Boolean> placedTypes = new ConcurrentHashMap<>();
+
+	private volatile Supplier<PlacedFanOut> placedFanOuts;
+
+	private volatile Set<String> placedTables = Set.of();
 
 	/**
 	 * Create a router.
@@ -363,6 +375,88 @@ public class ShardRouter {
 	}
 
 	/**
+	 * Let a durable placement guard the fan-outs over its strategy's rows.
+	 * @param snapshots makes the snapshot a fan-out takes before it runs
+	 */
+	public void guardPlacedFanOuts(Supplier<PlacedFanOut> snapshots) {
+		this.placedFanOuts = snapshots;
+	}
+
+	/**
+	 * Name the tables whose rows the placed strategy places (the tables a move copies), so
+	 * that SQL fan-outs over other tables are not guarded.
+	 * @param tables the table names
+	 */
+	public void placedTables(Collection<String> tables) {
+		this.placedTables = tables.stream().map(String::toLowerCase).collect(Collectors.toUnmodifiableSet());
+	}
+
+	/**
+	 * Return the snapshot an unkeyed fan-out over a repository's entities takes, or
+	 * {@code null} if no durable placement places them.
+	 * @param domainType the repository's entity class
+	 * @return the snapshot, or {@code null}
+	 */
+	public PlacedFanOut placedFanOut(Class<?> domainType) {
+		Supplier<PlacedFanOut> snapshots = this.placedFanOuts;
+		return (snapshots != null && isPlaced(domainType)) ? snapshots.get() : null;
+	}
+
+	/**
+	 * Return the snapshot an SQL fan-out takes, or {@code null} if no durable placement is
+	 * set or the statement names none of its tables (every statement counts when the
+	 * tables are not known).
+	 * @param sql the statement
+	 * @return the snapshot, or {@code null}
+	 */
+	public PlacedFanOut placedFanOut(String sql) {
+		Supplier<PlacedFanOut> snapshots = this.placedFanOuts;
+		if (snapshots == null) {
+			return null;
+		}
+		Set<String> tables = this.placedTables;
+		if (!tables.isEmpty()) {
+			boolean named = false;
+			for (String word : WORDS.split(sql.toLowerCase())) {
+				if (tables.contains(word)) {
+					named = true;
+					break;
+				}
+			}
+			if (!named) {
+				return null;
+			}
+		}
+		return snapshots.get();
+	}
+
+	/**
+	 * Return whether the placed strategy places an entity class: its {@code @ShardKey} is
+	 * a value of that strategy or an association to a placed class.
+	 */
+	private boolean isPlaced(Class<?> type) {
+		Boolean placed = this.placedTypes.get(type);
+		if (placed == null) {
+			// Not computeIfAbsent: finding it may look up the key's own class.
+			placed = findPlaced(type);
+			this.placedTypes.put(type, placed);
+		}
+		return placed;
+	}
+
+	private boolean findPlaced(Class<?> type) {
+		EntityKey key = (this.placed != null) ? entityKey(type) : null;
+		if (key == null) {
+			return false;
+		}
+		Class<?> keyType = key.field().getType();
+		if (EntityProxies.isEntityClass(keyType)) {
+			return keyType != type && isPlaced(keyType);
+		}
+		return this.placedStrategy.equals(resolveStrategy(key.strategy()));
+	}
+
+	/**
 	 * Return the bucket of an entity in the strategy a durable placement manages,
 	 * following {@code @ShardKey} associations to the root entity, or -1 if the entity is
 	 * placed by another strategy (or none).
@@ -371,6 +465,23 @@ public class ShardRouter {
 	 * @throws ShardRoutingException if the key is {@code null}
 	 */
 	public int bucketOf(Object entity) {
+		return bucketOf(entity, false);
+	}
+
+	/**
+	 * Return the bucket of an entity that is about to be written, like
+	 * {@link #bucketOf(Object)}, except that a lazy {@code @ShardKey} association whose
+	 * identifier does not name its bucket is loaded (in the session that writes), so that
+	 * no placed row escapes the move's fence.
+	 * @param entity the entity
+	 * @return the bucket, or -1 if the entity is placed by another strategy (or none)
+	 * @throws ShardRoutingException if the key is {@code null}
+	 */
+	public int bucketOfWritten(Object entity) {
+		return bucketOf(entity, true);
+	}
+
+	private int bucketOf(Object entity, boolean load) {
 		if (this.placed == null) {
 			return -1;
 		}
@@ -384,12 +495,14 @@ public class ShardRouter {
 		}
 		if (EntityProxies.isEntity(value)) {
 			if (!EntityProxies.isUninitialized(value)) {
-				return bucketOf(value);
+				return bucketOf(value, load);
 			}
 			// A lazy parent is not loaded to read its key: its id names its bucket if it is
 			// of the bucket layout; otherwise the row gets an id of the shard layout.
 			Object parentId = EntityProxies.identifier(value);
-			return (parentId instanceof Long id) ? ShardIds.bucketOf(id, this.idsValidFrom) : -1;
+			int bucket = (parentId instanceof Long id) ? ShardIds.bucketOf(id, this.idsValidFrom) : -1;
+			return (bucket >= 0 || !load || !isPlaced(EntityProxies.entityClass(value))) ? bucket
+					: bucketOf(EntityProxies.load(value), true);
 		}
 		return this.placedStrategy.equals(resolveStrategy(key.strategy())) ? this.placed.bucketOf(value) : -1;
 	}

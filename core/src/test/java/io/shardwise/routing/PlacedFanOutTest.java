@@ -1,0 +1,135 @@
+package io.shardwise.routing;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import io.shardwise.annotation.ShardKey;
+import io.shardwise.id.ShardIds;
+import io.shardwise.strategy.HashShardStrategy;
+import io.shardwise.testsupport.H2Shards;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+@SuppressWarnings("unchecked")
+class PlacedFanOutTest {
+
+	private static final long GRACE = TimeUnit.SECONDS.toNanos(3);
+
+	private H2Shards h2;
+
+	private HashShardStrategy hash;
+
+	private ShardRouter router;
+
+	@BeforeEach
+	void setUp() {
+		this.h2 = H2Shards.create("a", "b");
+		this.hash = HashShardStrategy.evenlySpread(8, List.of("a", "b"));
+		this.router = new ShardRouter(this.h2.shards(), Map.of("hash", this.hash), "hash", ShardIds.DEFAULT_VALID_FROM,
+				"hash");
+	}
+
+	@AfterEach
+	void tearDown() throws Exception {
+		this.h2.close();
+	}
+
+	@Test
+	void withoutAPlacementNothingIsGuarded() {
+		assertThat(this.router.placedFanOut(Account.class)).isNull();
+		assertThat(this.router.placedFanOut("select * from accounts")).isNull();
+	}
+
+	@Test
+	void onlyPlacedEntitiesAndStatementsNamingPlacedTablesAreGuarded() {
+		this.router.guardPlacedFanOuts(() -> snapshot(Map.of(), System.nanoTime()));
+		assertThat(this.router.placedFanOut(Account.class)).isNotNull();
+		assertThat(this.router.placedFanOut(Unplaced.class)).isNull();
+		// Tables unknown: every statement counts.
+		assertThat(this.router.placedFanOut("select 1")).isNotNull();
+		this.router.placedTables(List.of("Accounts", "account_lines"));
+		assertThat(this.router.placedFanOut("SELECT a.id FROM accounts a where a.x > ?")).isNotNull();
+		assertThat(this.router.placedFanOut("select * from public.account_lines")).isNotNull();
+		assertThat(this.router.placedFanOut("select * from accounts_archive")).isNull();
+		assertThat(this.router.placedFanOut("select 1")).isNull();
+	}
+
+	@Test
+	void whileBucketsMoveEntitiesAreKeptOnlyFromTheirOwnersAndOtherResultsAreRefused() {
+		Account onA = account("a");
+		Account onB = account("b");
+		PlacedFanOut moving = snapshot(Map.of(this.hash.bucketOf(onB.key), "a"), System.nanoTime());
+		assertThat(moving.filters()).isTrue();
+		Shard a = this.h2.shard("a");
+		Shard b = this.h2.shard("b");
+		// Shard a still has a copy of the row whose bucket b owns now.
+		assertThat((List<Object>) moving.keep(a, new ArrayList<>(List.of(onA, onB)), "Accounts.findAll")).containsExactly(onA);
+		assertThat((List<Object>) moving.keep(b, new ArrayList<>(List.of(onB)), "Accounts.findAll")).containsExactly(onB);
+		assertThat(moving.keep(a, Optional.of(onB), "Accounts.findById")).isEqualTo(Optional.empty());
+		assertThat(moving.keep(a, onB, "Accounts.findByName")).isNull();
+		assertThatExceptionOfType(InexactFanOutException.class)
+			.isThrownBy(() -> moving.keep(a, List.of(42L), "Accounts.findIds"))
+			.withMessageContaining("Accounts.findIds")
+			.withMessageContaining("java.lang.Long");
+		assertThatExceptionOfType(InexactFanOutException.class)
+			.isThrownBy(() -> moving.refuseUnfiltered("Accounts.count"))
+			.withMessageContaining("Accounts.count")
+			.withMessageContaining("of shard 'a'")
+			.withMessageContaining("strategy 'hash'");
+	}
+
+	@Test
+	void aSnapshotOlderThanTheGracePeriodIsRefused() {
+		PlacedFanOut fresh = snapshot(Map.of(), System.nanoTime());
+		fresh.refuseUnfiltered("Accounts.count");
+		fresh.checkExact("Accounts.count");
+		PlacedFanOut stale = snapshot(Map.of(), System.nanoTime() - 2 * GRACE);
+		assertThatExceptionOfType(InexactFanOutException.class).isThrownBy(() -> stale.checkExact("Accounts.count"))
+			.withMessageContaining("Accounts.count")
+			.withMessageContaining("strategy 'hash'")
+			.withMessageContaining("ms ago");
+		assertThatExceptionOfType(InexactFanOutException.class)
+			.isThrownBy(() -> stale.refuseUnfiltered("Accounts.count"));
+	}
+
+	private PlacedFanOut snapshot(Map<Integer, String> moving, long readAt) {
+		return new PlacedFanOut(this.router, "hash", moving.isEmpty() ? null : this.hash.getShardByBucket(), moving,
+				readAt, GRACE);
+	}
+
+	private Account account(String shard) {
+		for (int i = 0;; i++) {
+			if (this.hash.shardFor("k" + i).equals(shard)) {
+				return new Account("k" + i);
+			}
+		}
+	}
+
+	@jakarta.persistence.Entity
+	static class Account {
+
+		@ShardKey
+		String key;
+
+		Account(String key) {
+			this.key = key;
+		}
+
+	}
+
+	@jakarta.persistence.Entity
+	static class Unplaced {
+
+		@jakarta.persistence.Id
+		Long id;
+
+	}
+
+}
