@@ -249,7 +249,7 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 		// An explicit shard wins: look there only.
 		Shard shard = ShardContext.pinnedShard();
 		if (shard == null && this.shardwiseIds) {
-			shard = this.router.shardOfId(id);
+			shard = this.router.shardOfId(this.domainType, id);
 		}
 		boolean reference = plan.method().getName().startsWith("get");
 		if (shard == null && (id == null || (reference && ShardContext.currentShard() != null))) {
@@ -267,7 +267,9 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 		}
 		if (reference) {
 			throw new ShardRoutingException(plan.describe() + "(" + id + ") returns a lazy reference, which needs a "
-					+ "Shardwise id or a selected shard: " + id + " is not a Shardwise id (see shardwise.id.valid-from)");
+					+ "Shardwise id that names its shard, or a selected shard: " + id + " names none (it is not a "
+					+ "Shardwise id, see shardwise.id.valid-from, or an id of the shard layout of a row whose bucket "
+					+ "may have moved)");
 		}
 		// A foreign id may be on any shard: look on every one, even inside a routed call.
 		return fanOut(invocation, plan, ShardCallKind.ID_LOOKUP, allShards(invocation.getArguments()), true);
@@ -279,7 +281,7 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 		}
 		Map<Shard, List<Object>> byShard = new LinkedHashMap<>();
 		for (Object id : iterable) {
-			Shard shard = this.shardwiseIds ? this.router.shardOfId(id) : null;
+			Shard shard = this.shardwiseIds ? this.router.shardOfId(this.domainType, id) : null;
 			if (shard == null) {
 				// An id that names no shard could be anywhere: ask every shard for all of them.
 				return fanOut(invocation, plan, ShardCallKind.ID_LOOKUP, allShards(invocation.getArguments()), false);

@@ -358,6 +358,23 @@ public class ShardRouter {
 	}
 
 	/**
+	 * Return the shard named by a Shardwise-generated id of an entity class, or
+	 * {@code null} if the id does not tell where the row is: it is not such an id, or it
+	 * is an id of the shard layout of a class that the durable placement places, and
+	 * buckets have moved since (the row may have moved with its bucket).
+	 * @param type the entity class
+	 * @param id a candidate id
+	 * @return the shard or {@code null}
+	 */
+	public Shard shardOfId(Class<?> type, Object id) {
+		if (this.placed != null && this.placed.getVersion() > 1 && id instanceof Long value
+				&& ShardIds.bucketOf(value, this.idsValidFrom) < 0 && isPlaced(type)) {
+			return null;
+		}
+		return shardOfId(id);
+	}
+
+	/**
 	 * Return when the application began to generate Shardwise ids: values that decode to
 	 * an earlier time are foreign ids.
 	 * @return the start of trusted ids

@@ -7,13 +7,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import io.shardwise.id.ShardIds;
 import io.shardwise.jdbc.ShardedJdbcTemplate;
 import io.shardwise.move.MovePhase;
 import io.shardwise.move.MoveStatus;
+import io.shardwise.placement.Placement;
 import io.shardwise.routing.InexactFanOutException;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.data.domain.PageRequest;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -40,27 +43,34 @@ abstract class MoveFanOutTests {
 		List<String> urls = databases.urls("fanout");
 		try (MoveTestInstance mover = databases.start(urls, 1, "1s", null);
 				MoveTestInstance other = databases.start(urls, 2, "1s", null)) {
-			CustomerRepository customers = mover.bean(CustomerRepository.class);
 			for (int i = 0; i < CUSTOMERS; i++) {
 				Customer customer = new Customer("fan-" + i, "name-" + i);
 				customer.addOrder(i).addLine("sku", 1);
-				customers.save(customer);
+				repository(mover).save(customer);
 			}
-			assertThat(rowsInAllShards(mover, "customers")).isEqualTo(CUSTOMERS);
+			// A row from before the placement: its id names shard s1, not its bucket, which moves.
+			String legacyKey = MoveScenarioTests.keyInBucket(mover.bean(Placement.class).strategy(), 17);
+			long legacyId = new ShardIds(MoveTestInstance.SHARDS.size(), 63).next(1);
+			new JdbcTemplate(mover.shards().get("s1").dataSource()).update(
+					"insert into customers (id, customer_key, name) values (?, ?, ?)", legacyId, legacyKey, "legacy");
+			int customers = CUSTOMERS + 1;
+			assertThat(rowsInAllShards(mover, "customers")).isEqualTo(customers);
 			CountDownLatch held = mover.control().holdIn(MovePhase.CLEANUP);
 			CompletableFuture<MoveStatus> move = CompletableFuture.supplyAsync(() -> mover.mover().move(MOVED, "s4"));
 			try {
 				assertThat(held.await(120, TimeUnit.SECONDS)).as("the move reached its cleanup").isTrue();
-				long copies = rowsInAllShards(mover, "customers") - CUSTOMERS;
+				long copies = rowsInAllShards(mover, "customers") - customers;
 				assertThat(copies).as("rows of the moved buckets on both their old shards and s4").isPositive();
+				assertThat(MoveChecks.countOn(mover, "s1", "customers where id = " + legacyId)).isOne();
 				assertThat(MoveChecks.countOn(mover, "s4", "customers")).isEqualTo(copies);
 				for (MoveTestInstance instance : List.of(mover, other)) {
 					CustomerRepository repository = instance.bean(CustomerRepository.class);
 					List<Customer> all = repository.findAll();
 					Set<Long> ids = new HashSet<>();
 					all.forEach((customer) -> ids.add(customer.getId()));
-					assertThat(all).as("customers found by findAll on instance %s", instance).hasSize(CUSTOMERS);
-					assertThat(ids).hasSize(CUSTOMERS);
+					assertThat(all).as("customers found by findAll on instance %s", instance).hasSize(customers);
+					assertThat(ids).hasSize(customers);
+					assertThat(repository.findById(legacyId)).get().extracting(Customer::getName).isEqualTo("legacy");
 					// Orders are placed through their LAZY customer: filtered by its id's bucket.
 					assertThat(instance.bean(PurchaseOrderRepository.class).findAll()).hasSize(CUSTOMERS);
 					assertThat(catchThrowable(repository::count)).isInstanceOf(InexactFanOutException.class)
@@ -82,8 +92,15 @@ abstract class MoveFanOutTests {
 				mover.control().release();
 			}
 			assertThat(move.get(120, TimeUnit.SECONDS).phase()).isEqualTo(MovePhase.DONE);
-			assertThat(rowsInAllShards(mover, "customers")).isEqualTo(CUSTOMERS);
-			assertThat(customers.count()).isEqualTo(CUSTOMERS);
+			assertThat(rowsInAllShards(mover, "customers")).isEqualTo(customers);
+			assertThat(MoveChecks.countOn(mover, "s4", "customers where id = " + legacyId)).isOne();
+			assertThat(repository(mover).count()).isEqualTo(customers);
+			// Found by its id of the shard layout on every instance, though it left s1.
+			for (MoveTestInstance instance : List.of(mover, other)) {
+				assertThat(repository(instance).findById(legacyId)).get().extracting(Customer::getName).isEqualTo("legacy");
+				assertThat(repository(instance).existsById(legacyId)).isTrue();
+				assertThat(repository(instance).findAllById(List.of(legacyId))).hasSize(1);
+			}
 			// The other instance refuses until its next refresh shows the move has ended.
 			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
 			Long counted = null;
@@ -96,8 +113,12 @@ abstract class MoveFanOutTests {
 					Thread.sleep(100);
 				}
 			}
-			assertThat(counted).isEqualTo(CUSTOMERS);
+			assertThat(counted).isEqualTo(customers);
 		}
+	}
+
+	private static CustomerRepository repository(MoveTestInstance instance) {
+		return instance.bean(CustomerRepository.class);
 	}
 
 	private static long rowsInAllShards(MoveTestInstance instance, String table) {
