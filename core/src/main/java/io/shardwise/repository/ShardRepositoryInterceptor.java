@@ -145,7 +145,10 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 
 	private Object routeByKey(MethodInvocation invocation, RepositoryMethod plan, Object key) throws Throwable {
 		if (!ShardRouter.isMultiValued(key)) {
-			return runOn(checkPinned(this.router.shardFor(plan.strategy(), key), plan, key), plan, invocation);
+			Shard shard = checkPinned(this.router.shardFor(plan.strategy(), key), plan, key);
+			Object result = runOn(shard, plan, invocation);
+			return isMiss(plan, result) ? afterMiss(invocation, shard, this.router.placedBucketOfKey(plan.strategy(), key),
+					result) : result;
 		}
 		Map<Shard, List<Object>> byShard = this.router.groupByShard(plan.strategy(), key);
 		if (byShard.isEmpty()) {
@@ -262,6 +265,9 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 			if (reference) {
 				EntityShards.remember(result, shard);
 			}
+			else if (isMiss(plan, result)) {
+				return afterMiss(invocation, shard, this.router.placedBucketOfId(id), result);
+			}
 			return result;
 		}
 		if (reference) {
@@ -305,6 +311,40 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 			ShardUnitOfWork.beforeWrite(shard, plan.describe());
 		}
 		return this.fanOut.run(ShardCallKind.ROUTED, plan.describe(), shard, invocation::proceed);
+	}
+
+	/**
+	 * Whether a read routed to one shard found nothing: {@code null}, an empty
+	 * {@code Optional} or collection, {@code false} or zero. Not for a shard the
+	 * application pinned, which is where it wants to look.
+	 */
+	private static boolean isMiss(RepositoryMethod plan, Object result) {
+		if (plan.writes() || ShardContext.pinnedShard() != null) {
+			return false;
+		}
+		return result == null || (result instanceof java.util.Optional<?> optional && optional.isEmpty())
+				|| Boolean.FALSE.equals(result) || (result instanceof Collection<?> collection && collection.isEmpty())
+				|| (result instanceof org.springframework.data.domain.Slice<?> slice && !slice.hasContent())
+				|| ((result instanceof Long || result instanceof Integer) && ((Number) result).longValue() == 0);
+	}
+
+	/**
+	 * After a read keyed to a bucket of the placed strategy found nothing: if the shard
+	 * gave the bucket away after the call was routed (a move cut it over and cleaned it up
+	 * meanwhile), call the repository again, routed by the refreshed map.
+	 */
+	private Object afterMiss(MethodInvocation invocation, Shard shard, int bucket, Object result) throws Throwable {
+		if (bucket < 0 || this.router.shardAfterMiss(shard, bucket) == null) {
+			return result;
+		}
+		// Through the proxy: the whole chain again (routing, transaction advice).
+		Object proxy = ((ProxyMethodInvocation) invocation).getProxy();
+		try {
+			return invocation.getMethod().invoke(proxy, invocation.getArguments());
+		}
+		catch (java.lang.reflect.InvocationTargetException ex) {
+			throw ex.getTargetException();
+		}
 	}
 
 	private Object proceedOnSelectedShard(MethodInvocation invocation, Object entity) throws Throwable {

@@ -42,6 +42,8 @@ public class ShardRouter {
 
 	private final Map<Class<?>, IdField> shardwiseIds = new ConcurrentHashMap<>();
 
+	private volatile MissCheck missCheck;
+
 	/**
 	 * Create a router.
 	 * @param shards the shards
@@ -392,6 +394,76 @@ public class ShardRouter {
 			return (parentId instanceof Long id) ? ShardIds.bucketOf(id, this.idsValidFrom) : -1;
 		}
 		return this.placedStrategy.equals(resolveStrategy(key.strategy())) ? this.placed.bucketOf(value) : -1;
+	}
+
+	/**
+	 * Return the bucket of the placed strategy that a Shardwise id of the bucket layout
+	 * names, or -1 for any other value (or when no strategy is placed).
+	 * @param id a candidate id
+	 * @return the bucket, or -1
+	 */
+	public int placedBucketOfId(Object id) {
+		if (this.placed == null || !(id instanceof Long value)) {
+			return -1;
+		}
+		int bucket = ShardIds.bucketOf(value, this.idsValidFrom);
+		return (bucket < this.placed.getBucketCount()) ? bucket : -1;
+	}
+
+	/**
+	 * Return the bucket of the placed strategy that a single key maps to, or -1 if the key
+	 * is routed by another strategy (or none is placed).
+	 * @param strategy the strategy name of the {@code @ShardKey}, or empty for the default
+	 * @param key the key: a value or an entity
+	 * @return the bucket, or -1
+	 */
+	public int placedBucketOfKey(String strategy, Object key) {
+		if (this.placed == null || key == null || isMultiValued(key)) {
+			return -1;
+		}
+		if (EntityProxies.isEntity(key)) {
+			return bucketOf(key);
+		}
+		return this.placedStrategy.equals(resolveStrategy(strategy)) ? this.placed.bucketOf(key) : -1;
+	}
+
+	/**
+	 * Install the check that {@link #shardAfterMiss} asks: the durable placement's.
+	 * @param check the check
+	 */
+	public void checkMissesWith(MissCheck check) {
+		this.missCheck = check;
+	}
+
+	/**
+	 * After a read keyed to a bucket of the placed strategy found nothing on a shard, ask
+	 * whether the rows could be elsewhere: the read may have been routed by a map older than
+	 * a move of the bucket, and have arrived after the old shard gave the rows away.
+	 * @param shard the shard the read ran on
+	 * @param bucket the bucket it was keyed to
+	 * @return the shard to read again, or {@code null} if the miss stands
+	 */
+	public Shard shardAfterMiss(Shard shard, int bucket) {
+		MissCheck check = this.missCheck;
+		return (check != null && bucket >= 0) ? check.ownerAfterMiss(shard, bucket) : null;
+	}
+
+	/**
+	 * Tells, after a keyed read of a placed bucket found nothing on a shard, where else to
+	 * look.
+	 */
+	@FunctionalInterface
+	public interface MissCheck {
+
+		/**
+		 * Decide where a read that found nothing must look again.
+		 * @param shard the shard the read ran on
+		 * @param bucket the bucket it was keyed to
+		 * @return the shard that holds the bucket's rows now, or {@code null} if the miss
+		 * stands (the shard held the bucket's rows when the read ran)
+		 */
+		Shard ownerAfterMiss(Shard shard, int bucket);
+
 	}
 
 	private EntityKey entityKey(Class<?> type) {
