@@ -176,6 +176,65 @@ abstract class MoveScenarioTests extends LiveMoveTests {
 		}
 	}
 
+	/**
+	 * The fence checks the shard of the session that flushes: in a unit of work whose home
+	 * shard is s0, a customer loaded from s1 is renamed and flushed at commit by s1's
+	 * session, when the thread selects no shard (and the transaction's own shard is s0).
+	 */
+	@Test
+	void theFenceChecksTheShardOfTheFlushingSessionAndRefusesASessionOfNoShard() throws Exception {
+		try (MoveTestInstance instance = start(urls("session"), 1, "1s", null)) {
+			HashShardStrategy strategy = instance.bean(Placement.class).strategy();
+			CustomerRepository customers = instance.bean(CustomerRepository.class);
+			Customer onS0 = customers.save(new Customer(keyInBucket(strategy, 3), "on s0"));
+			Customer onS1 = customers.save(new Customer(keyInBucket(strategy, 20), "on s1"));
+			JdbcTemplate s0 = new JdbcTemplate(instance.shards().get("s0").dataSource());
+			JdbcTemplate s1 = new JdbcTemplate(instance.shards().get("s1").dataSource());
+			org.springframework.transaction.support.TransactionTemplate transaction = new org.springframework.transaction.support.TransactionTemplate(
+					instance.bean(org.springframework.transaction.PlatformTransactionManager.class));
+			java.util.function.Consumer<String> renameInAUnitOfWork = (name) -> transaction.executeWithoutResult((status) -> {
+				customers.findById(onS0.getId()).orElseThrow();
+				customers.findById(onS1.getId()).orElseThrow().setName(name);
+			});
+			String nameOnS1 = "select name from customers where id = " + onS1.getId();
+			String changesOfTheRow = "select count(*) from shardwise_change where bucket = 20 and row_id = " + onS1.getId();
+
+			// Bucket 20 moving on s1: the write is captured in s1's change table.
+			s1.update("update shardwise_bucket set state = 'MOVING' where bucket = 20");
+			renameInAUnitOfWork.accept("renamed in a unit of work");
+			assertThat(s1.queryForObject(nameOnS1, String.class)).isEqualTo("renamed in a unit of work");
+			assertThat(s1.queryForObject(changesOfTheRow, Long.class)).isOne();
+			assertThat(s0.queryForObject("select count(*) from shardwise_change", Long.class)).isZero();
+
+			// Bucket 20 fenced on s1: the write is refused by s1, naming s1, and nothing changes.
+			s1.update("update shardwise_bucket set state = 'FENCED' where bucket = 20");
+			Throwable refused = catchThrowable(() -> renameInAUnitOfWork.accept("refused"));
+			assertThat(MoveWorkload.isStale(refused)).as("%s", refused).isTrue();
+			assertThat(refused).hasStackTraceContaining("Shard 's1' does not own bucket 20 (FENCED)");
+			assertThat(s1.queryForObject(nameOnS1, String.class)).isEqualTo("renamed in a unit of work");
+			assertThat(s1.queryForObject(changesOfTheRow, Long.class)).isOne();
+			s1.update("update shardwise_bucket set state = 'OWNED' where bucket = 20");
+			s1.update("delete from shardwise_change");
+
+			// A session of no shard Shardwise knows (opened by hand, outside any transaction) is refused.
+			org.hibernate.SessionFactory factory = instance.bean(jakarta.persistence.EntityManagerFactory.class)
+				.unwrap(org.hibernate.SessionFactory.class);
+			try (java.sql.Connection connection = instance.shards().get("s1").dataSource().getConnection();
+					org.hibernate.Session session = factory.withOptions().connection(connection).openSession()) {
+				session.getTransaction().begin();
+				session.find(Customer.class, onS1.getId()).setName("unchecked");
+				Throwable unchecked = catchThrowable(session::flush);
+				session.getTransaction().rollback();
+				assertThat(unchecked).hasStackTraceContaining("ShardRoutingException")
+					.hasStackTraceContaining("Customer#" + onS1.getId())
+					.hasStackTraceContaining("table customers")
+					.hasStackTraceContaining("Nothing was written");
+			}
+			assertThat(s1.queryForObject(nameOnS1, String.class)).isEqualTo("renamed in a unit of work");
+			assertThat(s1.queryForObject("select count(*) from shardwise_change", Long.class)).isZero();
+		}
+	}
+
 	@Test
 	void badInputGetsASpecificErrorAndMovesNothing() throws Exception {
 		List<String> urls = urls("bad");
