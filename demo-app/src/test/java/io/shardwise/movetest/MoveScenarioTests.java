@@ -23,7 +23,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.catchThrowable;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Crashes in every phase, a stale instance, bad input, a copy that does not match, a
@@ -37,8 +36,6 @@ abstract class MoveScenarioTests extends LiveMoveTests {
 	@CsvSource({ "COPY, 1, resume", "COPY, 1, cancel", "CATCH_UP, 0, resume", "VERIFY, 1, cancel",
 			"CUTOVER, 3, resume", "CUTOVER, 3, cancel", "CLEANUP, 0, resume" })
 	void crashInAPhaseThenRestartAndResumeOrCancel(MovePhase phase, int afterEvents, String then) throws Exception {
-		assumeTrue(crashCaseInVerify(phase, then) || LiveMoveTests.SOAK,
-				"run in the move-soak profile (./mvnw verify -Pmove-soak)");
 		List<String> urls = urls("crash" + phase.ordinal() + then.charAt(0));
 		MoveWorkload workload;
 		try (MoveTestInstance first = start(urls, 1, "1s", null)) {
@@ -91,13 +88,6 @@ abstract class MoveScenarioTests extends LiveMoveTests {
 					.isZero();
 			}
 		}
-	}
-
-	/**
-	 * Whether a crash case runs in the default build (all run in the soak profile).
-	 */
-	boolean crashCaseInVerify(MovePhase phase, String then) {
-		return true;
 	}
 
 	@Test
