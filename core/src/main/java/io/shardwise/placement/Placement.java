@@ -105,7 +105,7 @@ public class Placement implements AutoCloseable {
 		}
 		apply(map);
 		this.router.shards().all().get(0).ids().encodeBuckets(this.router::bucketOf);
-		this.router.checkMissesWith(new MissedReadCheck(this));
+		this.router.checkPlacementWith(new PlacedCallChecks(this));
 		if (this.refreshInterval != null && !this.refreshInterval.isZero() && this.refresher == null) {
 			this.refresher = Executors.newSingleThreadScheduledExecutor((task) -> {
 				Thread thread = new Thread(task, "shardwise-placement-refresh");

@@ -1,7 +1,9 @@
 package io.shardwise.repository;
 
+import java.lang.annotation.Annotation;
 import java.lang.reflect.Array;
 import java.lang.reflect.Field;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -10,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -28,9 +31,11 @@ import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.springframework.aop.ProxyMethodInvocation;
 import org.springframework.core.ResolvableType;
+import org.springframework.data.domain.Slice;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.repository.core.RepositoryMetadata;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.util.ReflectionUtils;
 
@@ -50,6 +55,10 @@ import org.springframework.util.ReflectionUtils;
  * <li>Any other method runs on the selected shard if there is one, and otherwise on every
  * shard in parallel, with results merged by {@link RepositoryResults} (streams lazily, by
  * {@link StreamMerge}).
+ * <li>With a durable placement ({@link ShardRouter#checkPlacementWith}): a read keyed to
+ * one of its buckets that finds nothing runs again if its shard gave the bucket away
+ * since the call was routed, and a {@code @Modifying} query is refused on a shard whose
+ * buckets are moving.
  * </ul>
  */
 public class ShardRepositoryInterceptor implements MethodInterceptor {
@@ -73,6 +82,9 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 	private final Supplier<PlatformTransactionManager> transactionManager;
 
 	private final Map<Method, RepositoryMethod> methods = new ConcurrentHashMap<>();
+
+	/** The {@code @Modifying} query methods: bulk writes, which Hibernate's events do not see. */
+	private final Set<Method> bulkWrites = ConcurrentHashMap.newKeySet();
 
 	/** Created on the first grouped query that fans out: it needs JPA on the classpath. */
 	private volatile GroupedQueryRunner groupedQueries;
@@ -120,6 +132,9 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 					}
 				}
 				this.methods.put(method, plan);
+				if (plan.writes() && isModifying(method)) {
+					this.bulkWrites.add(method);
+				}
 			}
 		}
 	}
@@ -309,8 +324,51 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 	private Object runOn(Shard shard, RepositoryMethod plan, MethodInvocation invocation) throws Throwable {
 		if (plan.writes()) {
 			ShardUnitOfWork.beforeWrite(shard, plan.describe());
+			if (this.bulkWrites.contains(plan.method())) {
+				return bulkWrite(shard, plan, () -> this.fanOut.run(ShardCallKind.ROUTED, plan.describe(), shard,
+						invocation::proceed));
+			}
 		}
 		return this.fanOut.run(ShardCallKind.ROUTED, plan.describe(), shard, invocation::proceed);
+	}
+
+	/**
+	 * Run a bulk write on a shard past the durable placement's check: refused while
+	 * buckets move there, and holding off moves until its transaction has ended (the
+	 * caller's, if one is active, else the one the call opens and commits itself).
+	 */
+	private Object bulkWrite(Shard shard, RepositoryMethod plan, ShardContext.Action<Object> call) throws Throwable {
+		Runnable release = this.router.beforeBulkWrite(shard, plan.describe());
+		if (release == null) {
+			return call.run();
+		}
+		if (TransactionSynchronizationManager.isSynchronizationActive()
+				&& TransactionSynchronizationManager.isActualTransactionActive()) {
+			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+
+				@Override
+				public void afterCompletion(int status) {
+					release.run();
+				}
+
+			});
+			return call.run();
+		}
+		try {
+			return call.run();
+		}
+		finally {
+			release.run();
+		}
+	}
+
+	private static boolean isModifying(Method method) {
+		for (Annotation annotation : method.getAnnotations()) {
+			if (annotation.annotationType().getName().equals("org.springframework.data.jpa.repository.Modifying")) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**
@@ -322,9 +380,9 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 		if (plan.writes() || ShardContext.pinnedShard() != null) {
 			return false;
 		}
-		return result == null || (result instanceof java.util.Optional<?> optional && optional.isEmpty())
+		return result == null || (result instanceof Optional<?> optional && optional.isEmpty())
 				|| Boolean.FALSE.equals(result) || (result instanceof Collection<?> collection && collection.isEmpty())
-				|| (result instanceof org.springframework.data.domain.Slice<?> slice && !slice.hasContent())
+				|| (result instanceof Slice<?> slice && !slice.hasContent())
 				|| ((result instanceof Long || result instanceof Integer) && ((Number) result).longValue() == 0);
 	}
 
@@ -342,7 +400,7 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 		try {
 			return invocation.getMethod().invoke(proxy, invocation.getArguments());
 		}
-		catch (java.lang.reflect.InvocationTargetException ex) {
+		catch (InvocationTargetException ex) {
 			throw ex.getTargetException();
 		}
 	}
@@ -389,6 +447,9 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 				(shard) -> {
 					if (declareWrites) {
 						ShardUnitOfWork.beforeWrite(shard, plan.describe());
+						if (this.bulkWrites.contains(plan.method())) {
+							return bulkWrite(shard, plan, calls.get(shard)::proceed);
+						}
 					}
 					return calls.get(shard).proceed();
 				});

@@ -42,7 +42,7 @@ public class ShardRouter {
 
 	private final Map<Class<?>, IdField> shardwiseIds = new ConcurrentHashMap<>();
 
-	private volatile MissCheck missCheck;
+	private volatile PlacementCheck placementCheck;
 
 	/**
 	 * Create a router.
@@ -428,11 +428,12 @@ public class ShardRouter {
 	}
 
 	/**
-	 * Install the check that {@link #shardAfterMiss} asks: the durable placement's.
-	 * @param check the check
+	 * Install the checks that {@link #shardAfterMiss} and {@link #beforeBulkWrite} ask: the
+	 * durable placement's.
+	 * @param check the checks
 	 */
-	public void checkMissesWith(MissCheck check) {
-		this.missCheck = check;
+	public void checkPlacementWith(PlacementCheck check) {
+		this.placementCheck = check;
 	}
 
 	/**
@@ -444,25 +445,45 @@ public class ShardRouter {
 	 * @return the shard to read again, or {@code null} if the miss stands
 	 */
 	public Shard shardAfterMiss(Shard shard, int bucket) {
-		MissCheck check = this.missCheck;
+		PlacementCheck check = this.placementCheck;
 		return (check != null && bucket >= 0) ? check.ownerAfterMiss(shard, bucket) : null;
 	}
 
 	/**
-	 * Tells, after a keyed read of a placed bucket found nothing on a shard, where else to
-	 * look.
+	 * Before a bulk write (a {@code @Modifying} query) runs on a shard: refuse it while
+	 * buckets move on that shard, since the move would not see its writes, and keep moves
+	 * from starting there until the returned action runs.
+	 * @param shard the shard
+	 * @param operation the call, for the message
+	 * @return the action that lets moves start again, to run when the write's transaction
+	 * has ended, or {@code null} if no strategy is placed
 	 */
-	@FunctionalInterface
-	public interface MissCheck {
+	public Runnable beforeBulkWrite(Shard shard, String operation) {
+		PlacementCheck check = this.placementCheck;
+		return (check != null) ? check.beforeBulkWrite(shard, operation) : null;
+	}
+
+	/**
+	 * What the durable placement checks of calls that Hibernate's write events do not see.
+	 */
+	public interface PlacementCheck {
 
 		/**
-		 * Decide where a read that found nothing must look again.
+		 * Decide where a read keyed to a bucket that found nothing must look again.
 		 * @param shard the shard the read ran on
 		 * @param bucket the bucket it was keyed to
 		 * @return the shard that holds the bucket's rows now, or {@code null} if the miss
 		 * stands (the shard held the bucket's rows when the read ran)
 		 */
 		Shard ownerAfterMiss(Shard shard, int bucket);
+
+		/**
+		 * Check a bulk write about to run on a shard, and hold off moves there until it ends.
+		 * @param shard the shard
+		 * @param operation the call, for the message
+		 * @return the action that lets moves start again
+		 */
+		Runnable beforeBulkWrite(Shard shard, String operation);
 
 	}
 

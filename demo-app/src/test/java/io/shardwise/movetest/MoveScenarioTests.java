@@ -225,6 +225,80 @@ abstract class MoveScenarioTests extends LiveMoveTests {
 		}
 	}
 
+	/**
+	 * Bulk writes ({@code @Modifying} queries) are refused on a shard while buckets move
+	 * there; where the database has shared row locks, one that runs keeps a move from
+	 * starting on its shard until its transaction ends, so the move copies what it wrote.
+	 */
+	@Test
+	void aBulkWriteIsRefusedOnAShardWhoseBucketsMoveAndHoldsOffAMoveWhileItRuns() throws Exception {
+		try (MoveTestInstance instance = start(urls("bulk"), 1, "1s", null)) {
+			HashShardStrategy strategy = instance.bean(Placement.class).strategy();
+			CustomerRepository customers = instance.bean(CustomerRepository.class);
+			String onS0 = keyInBucket(strategy, 3);
+			String onS1 = keyInBucket(strategy, 20);
+			Customer first = customers.save(new Customer(onS0, "first"));
+			Customer second = customers.save(new Customer(onS1, "second"));
+			assertThat(customers.renameByKey(onS1, "bulk 1")).isOne();
+			JdbcTemplate s1 = new JdbcTemplate(instance.shards().get("s1").dataSource());
+
+			java.util.concurrent.CountDownLatch held = instance.control().holdIn(MovePhase.CATCH_UP);
+			CompletableFuture<MoveStatus> moving = CompletableFuture
+				.supplyAsync(() -> instance.mover().move(List.of(20), "s4"));
+			try {
+				assertThat(held.await(60, TimeUnit.SECONDS)).isTrue();
+				assertThatExceptionOfType(io.shardwise.placement.BulkWriteRefusedException.class)
+					.isThrownBy(() -> customers.renameByKey(onS1, "lost in the move"))
+					.withMessageContaining("CustomerRepository.renameByKey")
+					.withMessageContaining("shard 's1'")
+					.withMessageContaining("[20]")
+					.satisfies((ex) -> assertThat(ex.getBuckets()).containsEntry(20, "MOVING"));
+				assertThat(s1.queryForObject("select name from customers where id = ?", String.class, second.getId()))
+					.isEqualTo("bulk 1");
+				// Other shards take bulk writes as usual.
+				assertThat(customers.renameByKey(onS0, "bulk 2")).isOne();
+			}
+			finally {
+				instance.control().release();
+			}
+			assertThat(moving.get(60, TimeUnit.SECONDS).phase()).isEqualTo(MovePhase.DONE);
+			assertThat(customers.renameByKey(onS1, "bulk 3")).isOne();
+			assertThat(new JdbcTemplate(instance.shards().get("s4").dataSource())
+				.queryForObject("select name from customers where id = ?", String.class, second.getId()))
+				.isEqualTo("bulk 3");
+
+			if (sharedRowLocks()) {
+				// A bulk write in an open transaction: the move of its shard's bucket waits for it.
+				org.springframework.transaction.support.TransactionTemplate transaction = new org.springframework.transaction.support.TransactionTemplate(
+						instance.bean(org.springframework.transaction.PlatformTransactionManager.class));
+				JdbcTemplate s0 = new JdbcTemplate(instance.shards().get("s0").dataSource());
+				CompletableFuture<MoveStatus> waiting = transaction.execute((status) -> {
+					assertThat(customers.renameByKey(onS0, "bulk in a transaction")).isOne();
+					CompletableFuture<MoveStatus> move = CompletableFuture
+						.supplyAsync(() -> instance.mover().move(List.of(3), "s4"));
+					try {
+						Thread.sleep(500);
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+					}
+					assertThat(s0.queryForObject("select state from shardwise_bucket where bucket = 3", String.class))
+						.isEqualTo("OWNED");
+					return move;
+				});
+				assertThat(waiting.get(60, TimeUnit.SECONDS).phase()).isEqualTo(MovePhase.DONE);
+				assertThat(customers.findById(first.getId())).get()
+					.extracting(Customer::getName)
+					.isEqualTo("bulk in a transaction");
+			}
+		}
+	}
+
+	/** Whether the shards' database has shared row locks (a bulk write then holds off moves). */
+	boolean sharedRowLocks() {
+		return false;
+	}
+
 	@Test
 	void badInputGetsASpecificErrorAndMovesNothing() throws Exception {
 		List<String> urls = urls("bad");

@@ -21,6 +21,11 @@ class PostgresMoveTest extends MoveScenarioTests {
 	}
 
 	@Override
+	boolean sharedRowLocks() {
+		return true;
+	}
+
+	@Override
 	String user() {
 		return PostgresServersForMoveTests.USER;
 	}
