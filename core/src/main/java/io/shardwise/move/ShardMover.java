@@ -611,10 +611,10 @@ public class ShardMover implements AutoCloseable {
 		// Instances that have not refreshed yet still read the buckets from their old
 		// shards: keep the rows there (fenced against writes) until every instance has had
 		// the grace period to see the switch.
+		// A resumed move whose switches happened in an earlier run waits the whole period.
 		long grace = this.placement.grace().toNanos();
-		if (run.lastSwitchNanos != 0) {
-			sleep(run.lastSwitchNanos + grace - System.nanoTime(), "before the cleanup; resume to clean up");
-		}
+		sleep((run.lastSwitchNanos != 0) ? run.lastSwitchNanos + grace - System.nanoTime() : grace,
+				"before the cleanup; resume to clean up");
 		run.sources.forEach((bucket, source) -> {
 			if (isOnTarget(run, bucket)) {
 				cleanUpBucket(this.shards.get(source), target, bucket);

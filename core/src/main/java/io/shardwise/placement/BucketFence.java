@@ -60,12 +60,14 @@ public class BucketFence {
 	 */
 	public void beforeWrite(Connection connection, Shard shard, int bucket, String table, Object rowId) {
 		Map<Integer, BucketOwnership.State> checked = checkedInTransaction();
-		BucketOwnership.State state = (checked != null) ? checked.get(bucket) : null;
+		// Per shard and bucket: each shard has its own record of the bucket.
+		Integer key = (shard.index() << 10) | bucket;
+		BucketOwnership.State state = (checked != null) ? checked.get(key) : null;
 		try {
 			if (state == null) {
 				state = lockAndRead(connection, bucket);
 				if (checked != null && state != null) {
-					checked.put(bucket, state);
+					checked.put(key, state);
 				}
 			}
 			if (state == BucketOwnership.State.OWNED) {
@@ -111,8 +113,9 @@ public class BucketFence {
 	}
 
 	/**
-	 * The buckets already checked by the current transaction, so that a transaction
-	 * writing many rows of one bucket locks and reads its state once; {@code null}
+	 * The buckets already checked by the current transaction (keyed by shard index and
+	 * bucket), so that a transaction writing many rows of one bucket locks and reads its
+	 * state once; {@code null}
 	 * without transaction synchronization (then every write checks).
 	 */
 	@SuppressWarnings("unchecked")

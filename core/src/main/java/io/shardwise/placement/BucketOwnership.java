@@ -113,6 +113,26 @@ public final class BucketOwnership {
 	}
 
 	/**
+	 * Read the state of one bucket on a shard: one indexed read of its row.
+	 * @param shard the shard
+	 * @param bucket the bucket
+	 * @return its state, or {@code null} if the shard has no row for it (does not hold it)
+	 */
+	public static State state(Shard shard, int bucket) {
+		try (Connection connection = shard.dataSource().getConnection();
+				PreparedStatement statement = connection
+					.prepareStatement("select state from " + BUCKETS + " where bucket = ?")) {
+			statement.setInt(1, bucket);
+			try (ResultSet result = statement.executeQuery()) {
+				return result.next() ? State.valueOf(result.getString(1)) : null;
+			}
+		}
+		catch (SQLException ex) {
+			throw failure(shard, "read the state of bucket " + bucket, ex);
+		}
+	}
+
+	/**
 	 * Set the state of some buckets on a shard, inserting rows that are missing, in one
 	 * transaction. Waits for writes in flight on those buckets (they hold a lock on the
 	 * bucket's row), so when it returns every later write sees the new state.

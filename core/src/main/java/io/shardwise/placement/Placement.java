@@ -120,6 +120,7 @@ public class Placement implements AutoCloseable {
 		publishMoving(this.store.moving(this.strategyName), readAt, this.movingChanges);
 		this.router.guardPlacedFanOuts(this::fanOutSnapshot);
 		this.router.shards().all().get(0).ids().encodeBuckets(this.router::bucketOf);
+		this.router.checkPlacementWith(new PlacedCallChecks(this));
 		if (this.refreshInterval != null && !this.refreshInterval.isZero() && this.refresher == null) {
 			this.refresher = Executors.newSingleThreadScheduledExecutor((task) -> {
 				Thread thread = new Thread(task, "shardwise-placement-refresh");

@@ -1,7 +1,9 @@
 package io.shardwise.repository;
 
+import java.lang.annotation.Annotation;
 import java.lang.reflect.Array;
 import java.lang.reflect.Field;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -10,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -29,9 +32,11 @@ import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.springframework.aop.ProxyMethodInvocation;
 import org.springframework.core.ResolvableType;
+import org.springframework.data.domain.Slice;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.repository.core.RepositoryMetadata;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.util.ReflectionUtils;
 
@@ -51,6 +56,10 @@ import org.springframework.util.ReflectionUtils;
  * <li>Any other method runs on the selected shard if there is one, and otherwise on every
  * shard in parallel, with results merged by {@link RepositoryResults} (streams lazily, by
  * {@link StreamMerge}).
+ * <li>With a durable placement ({@link ShardRouter#checkPlacementWith}): a read keyed to
+ * one of its buckets that finds nothing runs again if its shard gave the bucket away
+ * since the call was routed, and a {@code @Modifying} query is refused on a shard whose
+ * buckets are moving.
  * </ul>
  */
 public class ShardRepositoryInterceptor implements MethodInterceptor {
@@ -74,6 +83,9 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 	private final Supplier<PlatformTransactionManager> transactionManager;
 
 	private final Map<Method, RepositoryMethod> methods = new ConcurrentHashMap<>();
+
+	/** The {@code @Modifying} query methods: bulk writes, which Hibernate's events do not see. */
+	private final Set<Method> bulkWrites = ConcurrentHashMap.newKeySet();
 
 	/** Created on the first grouped query that fans out: it needs JPA on the classpath. */
 	private volatile GroupedQueryRunner groupedQueries;
@@ -121,6 +133,9 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 					}
 				}
 				this.methods.put(method, plan);
+				if (plan.writes() && isModifying(method)) {
+					this.bulkWrites.add(method);
+				}
 			}
 		}
 	}
@@ -146,7 +161,10 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 
 	private Object routeByKey(MethodInvocation invocation, RepositoryMethod plan, Object key) throws Throwable {
 		if (!ShardRouter.isMultiValued(key)) {
-			return runOn(checkPinned(this.router.shardFor(plan.strategy(), key), plan, key), plan, invocation);
+			Shard shard = checkPinned(this.router.shardFor(plan.strategy(), key), plan, key);
+			Object result = runOn(shard, plan, invocation);
+			return isMiss(plan, result) ? afterMiss(invocation, shard, this.router.placedBucketOfKey(plan.strategy(), key),
+					result) : result;
 		}
 		Map<Shard, List<Object>> byShard = this.router.groupByShard(plan.strategy(), key);
 		if (byShard.isEmpty()) {
@@ -263,6 +281,9 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 			if (reference) {
 				EntityShards.remember(result, shard);
 			}
+			else if (isMiss(plan, result)) {
+				return afterMiss(invocation, shard, this.router.placedBucketOfId(id), result);
+			}
 			return result;
 		}
 		if (reference) {
@@ -306,8 +327,85 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 	private Object runOn(Shard shard, RepositoryMethod plan, MethodInvocation invocation) throws Throwable {
 		if (plan.writes()) {
 			ShardUnitOfWork.beforeWrite(shard, plan.describe());
+			if (this.bulkWrites.contains(plan.method())) {
+				return bulkWrite(shard, plan, () -> this.fanOut.run(ShardCallKind.ROUTED, plan.describe(), shard,
+						invocation::proceed));
+			}
 		}
 		return this.fanOut.run(ShardCallKind.ROUTED, plan.describe(), shard, invocation::proceed);
+	}
+
+	/**
+	 * Run a bulk write on a shard past the durable placement's check: refused while
+	 * buckets move there, and holding off moves until its transaction has ended (the
+	 * caller's, if one is active, else the one the call opens and commits itself).
+	 */
+	private Object bulkWrite(Shard shard, RepositoryMethod plan, ShardContext.Action<Object> call) throws Throwable {
+		Runnable release = this.router.beforeBulkWrite(shard, plan.describe());
+		if (release == null) {
+			return call.run();
+		}
+		if (TransactionSynchronizationManager.isSynchronizationActive()
+				&& TransactionSynchronizationManager.isActualTransactionActive()) {
+			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+
+				@Override
+				public void afterCompletion(int status) {
+					release.run();
+				}
+
+			});
+			return call.run();
+		}
+		try {
+			return call.run();
+		}
+		finally {
+			release.run();
+		}
+	}
+
+	private static boolean isModifying(Method method) {
+		for (Annotation annotation : method.getAnnotations()) {
+			if (annotation.annotationType().getName().equals("org.springframework.data.jpa.repository.Modifying")) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Whether a read routed to one shard found nothing: {@code null}, an empty
+	 * {@code Optional} or collection, {@code false} or zero. Not for a shard the
+	 * application pinned, which is where it wants to look.
+	 */
+	private static boolean isMiss(RepositoryMethod plan, Object result) {
+		if (plan.writes() || ShardContext.pinnedShard() != null) {
+			return false;
+		}
+		return result == null || (result instanceof Optional<?> optional && optional.isEmpty())
+				|| Boolean.FALSE.equals(result) || (result instanceof Collection<?> collection && collection.isEmpty())
+				|| (result instanceof Slice<?> slice && !slice.hasContent())
+				|| ((result instanceof Long || result instanceof Integer) && ((Number) result).longValue() == 0);
+	}
+
+	/**
+	 * After a read keyed to a bucket of the placed strategy found nothing: if the shard
+	 * gave the bucket away after the call was routed (a move cut it over and cleaned it up
+	 * meanwhile), call the repository again, routed by the refreshed map.
+	 */
+	private Object afterMiss(MethodInvocation invocation, Shard shard, int bucket, Object result) throws Throwable {
+		if (bucket < 0 || this.router.shardAfterMiss(shard, bucket) == null) {
+			return result;
+		}
+		// Through the proxy: the whole chain again (routing, transaction advice).
+		Object proxy = ((ProxyMethodInvocation) invocation).getProxy();
+		try {
+			return invocation.getMethod().invoke(proxy, invocation.getArguments());
+		}
+		catch (InvocationTargetException ex) {
+			throw ex.getTargetException();
+		}
 	}
 
 	private Object proceedOnSelectedShard(MethodInvocation invocation, Object entity) throws Throwable {
@@ -360,6 +458,9 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 				(shard) -> {
 					if (declareWrites) {
 						ShardUnitOfWork.beforeWrite(shard, plan.describe());
+						if (this.bulkWrites.contains(plan.method())) {
+							return bulkWrite(shard, plan, calls.get(shard)::proceed);
+						}
 					}
 					Object result = calls.get(shard).proceed();
 					return (placed != null) ? placed.keep(shard, result, plan.describe()) : result;

@@ -54,6 +54,8 @@ public class ShardRouter {
 
 	private volatile Set<String> placedTables = Set.of();
 
+	private volatile PlacementCheck placementCheck;
+
 	/**
 	 * Create a router.
 	 * @param shards the shards
@@ -522,6 +524,97 @@ public class ShardRouter {
 					: bucketOf(EntityProxies.load(value), true);
 		}
 		return this.placedStrategy.equals(resolveStrategy(key.strategy())) ? this.placed.bucketOf(value) : -1;
+	}
+
+	/**
+	 * Return the bucket of the placed strategy that a Shardwise id of the bucket layout
+	 * names, or -1 for any other value (or when no strategy is placed).
+	 * @param id a candidate id
+	 * @return the bucket, or -1
+	 */
+	public int placedBucketOfId(Object id) {
+		if (this.placed == null || !(id instanceof Long value)) {
+			return -1;
+		}
+		int bucket = ShardIds.bucketOf(value, this.idsValidFrom);
+		return (bucket < this.placed.getBucketCount()) ? bucket : -1;
+	}
+
+	/**
+	 * Return the bucket of the placed strategy that a single key maps to, or -1 if the key
+	 * is routed by another strategy (or none is placed).
+	 * @param strategy the strategy name of the {@code @ShardKey}, or empty for the default
+	 * @param key the key: a value or an entity
+	 * @return the bucket, or -1
+	 */
+	public int placedBucketOfKey(String strategy, Object key) {
+		if (this.placed == null || key == null || isMultiValued(key)) {
+			return -1;
+		}
+		if (EntityProxies.isEntity(key)) {
+			return bucketOf(key);
+		}
+		return this.placedStrategy.equals(resolveStrategy(strategy)) ? this.placed.bucketOf(key) : -1;
+	}
+
+	/**
+	 * Install the checks that {@link #shardAfterMiss} and {@link #beforeBulkWrite} ask: the
+	 * durable placement's.
+	 * @param check the checks
+	 */
+	public void checkPlacementWith(PlacementCheck check) {
+		this.placementCheck = check;
+	}
+
+	/**
+	 * After a read keyed to a bucket of the placed strategy found nothing on a shard, ask
+	 * whether the rows could be elsewhere: the read may have been routed by a map older than
+	 * a move of the bucket, and have arrived after the old shard gave the rows away.
+	 * @param shard the shard the read ran on
+	 * @param bucket the bucket it was keyed to
+	 * @return the shard to read again, or {@code null} if the miss stands
+	 */
+	public Shard shardAfterMiss(Shard shard, int bucket) {
+		PlacementCheck check = this.placementCheck;
+		return (check != null && bucket >= 0) ? check.ownerAfterMiss(shard, bucket) : null;
+	}
+
+	/**
+	 * Before a bulk write (a {@code @Modifying} query) runs on a shard: refuse it while
+	 * buckets move on that shard, since the move would not see its writes, and keep moves
+	 * from starting there until the returned action runs.
+	 * @param shard the shard
+	 * @param operation the call, for the message
+	 * @return the action that lets moves start again, to run when the write's transaction
+	 * has ended, or {@code null} if no strategy is placed
+	 */
+	public Runnable beforeBulkWrite(Shard shard, String operation) {
+		PlacementCheck check = this.placementCheck;
+		return (check != null) ? check.beforeBulkWrite(shard, operation) : null;
+	}
+
+	/**
+	 * What the durable placement checks of calls that Hibernate's write events do not see.
+	 */
+	public interface PlacementCheck {
+
+		/**
+		 * Decide where a read keyed to a bucket that found nothing must look again.
+		 * @param shard the shard the read ran on
+		 * @param bucket the bucket it was keyed to
+		 * @return the shard that holds the bucket's rows now, or {@code null} if the miss
+		 * stands (the shard held the bucket's rows when the read ran)
+		 */
+		Shard ownerAfterMiss(Shard shard, int bucket);
+
+		/**
+		 * Check a bulk write about to run on a shard, and hold off moves there until it ends.
+		 * @param shard the shard
+		 * @param operation the call, for the message
+		 * @return the action that lets moves start again
+		 */
+		Runnable beforeBulkWrite(Shard shard, String operation);
+
 	}
 
 	private EntityKey entityKey(Class<?> type) {

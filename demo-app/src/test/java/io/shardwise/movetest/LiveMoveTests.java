@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 abstract class LiveMoveTests {
 
-	/** Whether the long soak runs ({@code -Pmove-soak}): longer workloads and every crash case everywhere. */
+	/** Whether the long soak runs ({@code -Pmove-soak}): longer workloads, and moves back and forth. */
 	static final boolean SOAK = Boolean.getBoolean("shardwise.move.soak");
 
 	/** The shard URLs of a fresh set of databases, s0..s4. */

@@ -13,6 +13,11 @@ import org.springframework.context.annotation.Bean;
 public class MoveTestApplication {
 
 	@Bean
+	io.shardwise.autoconfigure.observation.ShardCallObserverPart readDelayPart(ReadDelay delay) {
+		return delay.part();
+	}
+
+	@Bean
 	ShardedTable customersTable() {
 		return ShardedTable.keyedBy("customers", "id", "customer_key").withStrategy("accounts").withShardwiseIds();
 	}

@@ -21,10 +21,8 @@ class PostgresMoveTest extends MoveScenarioTests {
 	}
 
 	@Override
-	boolean crashCaseInVerify(io.shardwise.move.MovePhase phase, String then) {
-		// The default build keeps a crash before, during and after the cutover; H2 runs all.
-		return (phase == io.shardwise.move.MovePhase.COPY && then.equals("resume"))
-				|| (phase == io.shardwise.move.MovePhase.CUTOVER) || phase == io.shardwise.move.MovePhase.CLEANUP;
+	boolean sharedRowLocks() {
+		return true;
 	}
 
 	@Override
