@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.shardwise.id.ShardIds;
 import io.shardwise.routing.PlacedFanOut;
@@ -50,6 +51,8 @@ public class Placement implements AutoCloseable {
 
 	private final Duration refreshInterval;
 
+	private final long graceNanos;
+
 	private volatile String lockClause = " for update";
 
 	/** The source shard of each bucket whose rows may be on two shards (see {@link #announceMoving}). */
@@ -60,6 +63,12 @@ public class Placement implements AutoCloseable {
 
 	/** Counts this instance's own changes of {@link #moving}, so a refresh read before one cannot undo it. */
 	private long movingChanges;
+
+	/**
+	 * Changes whenever this instance sees the map or the moving buckets change, or its
+	 * reads lapse for longer than the grace period (see {@link PlacedFanOut}).
+	 */
+	private final AtomicLong epoch = new AtomicLong();
 
 	private ScheduledExecutorService refresher;
 
@@ -83,6 +92,8 @@ public class Placement implements AutoCloseable {
 				+ "' has " + this.strategy.getBucketCount() + " buckets; ids can name at most " + ShardIds.MAX_BUCKETS);
 		this.store = new PlacementStore(metadataShard);
 		this.refreshInterval = refreshInterval;
+		Duration thrice = (refreshInterval != null) ? refreshInterval.multipliedBy(3) : Duration.ZERO;
+		this.graceNanos = Math.max(thrice.toNanos(), Duration.ofSeconds(1).toNanos());
 	}
 
 	/**
@@ -154,9 +165,22 @@ public class Placement implements AutoCloseable {
 
 	private synchronized void publishMoving(Map<Integer, String> moving, long readAt, long changes) {
 		if (changes == this.movingChanges) {
+			boolean changed = !moving.equals(this.moving) || readAt - this.readAtNanos > this.graceNanos;
 			this.moving = Map.copyOf(moving);
 			this.readAtNanos = readAt;
+			if (changed) {
+				// After the state: a fan-out that reads the new epoch sees the new state.
+				this.epoch.incrementAndGet();
+			}
 		}
+	}
+
+	/**
+	 * Return the epoch fan-outs compare at their start and end, or -1 while this
+	 * instance's last read of the stored state is older than the grace period.
+	 */
+	private long epoch() {
+		return (System.nanoTime() - this.readAtNanos > this.graceNanos) ? -1 : this.epoch.get();
 	}
 
 	/**
@@ -173,6 +197,7 @@ public class Placement implements AutoCloseable {
 		moving.putAll(sources);
 		this.moving = Map.copyOf(moving);
 		this.movingChanges++;
+		this.epoch.incrementAndGet();
 	}
 
 	/**
@@ -186,6 +211,7 @@ public class Placement implements AutoCloseable {
 		buckets.forEach(moving::remove);
 		this.moving = Map.copyOf(moving);
 		this.movingChanges++;
+		this.epoch.incrementAndGet();
 	}
 
 	/**
@@ -196,9 +222,7 @@ public class Placement implements AutoCloseable {
 	 * @return the grace period
 	 */
 	public Duration grace() {
-		Duration refresh = this.refreshInterval;
-		Duration thrice = (refresh != null) ? refresh.multipliedBy(3) : Duration.ZERO;
-		return (thrice.compareTo(Duration.ofSeconds(1)) > 0) ? thrice : Duration.ofSeconds(1);
+		return Duration.ofNanos(this.graceNanos);
 	}
 
 	/** The snapshot an unkeyed fan-out over placed rows takes before it runs. */
@@ -207,10 +231,12 @@ public class Placement implements AutoCloseable {
 			// Nothing refreshes in the background: read the stored state now.
 			refreshQuietly();
 		}
-		long readAt = this.readAtNanos;
+		// The epoch first: a map or moving buckets that change after it change it too.
+		long epoch = epoch();
 		Map<Integer, String> moving = this.moving;
 		return new PlacedFanOut(this.router, this.strategyName,
-				moving.isEmpty() ? null : this.strategy.getShardByBucket(), moving, readAt, grace().toNanos());
+				moving.isEmpty() ? null : this.strategy.getShardByBucket(), moving, epoch, this::epoch,
+				this.graceNanos);
 	}
 
 	void refreshQuietly() {
@@ -236,6 +262,9 @@ public class Placement implements AutoCloseable {
 		// every id handed out so far (see ShardIds).
 		this.router.shards().all().get(0).ids().joinSequences();
 		boolean changed = this.strategy.reassign(map.version(), map.shardByBucket());
+		if (changed) {
+			this.epoch.incrementAndGet();
+		}
 		if (changed && map.version() > 1) {
 			logger.info("Routing strategy '" + this.strategyName + "' by placement version " + map.version());
 		}

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 
 /**
@@ -23,10 +24,13 @@ import java.util.stream.Collectors;
  * made of whole entities are filtered by the map of the snapshot ({@link #keep}); every
  * other result (counts, pages, aggregates, projections, SQL rows) is refused before any
  * shard runs ({@link #refuseUnfiltered(String)}).
- * <li>Otherwise the rows are exact if the fan-out ended before the snapshot's lease: a
- * move waits that long between announcing its cutover and its first one, so a fan-out
- * within the lease of a placement read before the announcement saw no row twice. A
- * fan-out that outlived it, or an instance whose placement is stale, is refused.
+ * <li>Otherwise the rows are exact if nothing about the placement changed while the
+ * fan-out ran: the placement's <em>epoch</em> changes whenever this instance sees the
+ * map or the moving buckets change, or its reads of them lapse for longer than the grace
+ * period; a move waits that period between announcing its cutover and the first one, so
+ * a fan-out that saw the same epoch, fresh, at its start and at its end saw no row
+ * twice. A fan-out during which the epoch changed, or on an instance whose reads are
+ * older than the grace period, is refused.
  * </ul>
  * {@link io.shardwise.placement.Placement} makes the snapshots; Shardwise's repository
  * and SQL fan-outs use them. A refusal is an {@link InexactFanOutException}.
@@ -41,7 +45,9 @@ public final class PlacedFanOut {
 
 	private final Map<Integer, String> moving;
 
-	private final long readAtNanos;
+	private final long epoch;
+
+	private final LongSupplier epochs;
 
 	private final long graceNanos;
 
@@ -52,18 +58,21 @@ public final class PlacedFanOut {
 	 * @param shardByBucket the bucket map to filter rows by while a move is between its
 	 * cutover and its cleanup, or {@code null} when none is
 	 * @param moving the source shard of each bucket whose rows may be on two shards
-	 * @param readAtNanos when ({@link System#nanoTime()}) the instance's last read of the
-	 * stored placement began
-	 * @param graceNanos how long a read stays good: a move waits that long between
-	 * announcing its cutover and the first one
+	 * @param epoch the placement's epoch when the snapshot was taken, read before the map
+	 * and the moving buckets; negative if the instance's reads were older than the grace
+	 * period
+	 * @param epochs supplies the placement's current epoch, negative while its reads are
+	 * older than the grace period
+	 * @param graceNanos how long a read stays good, for messages
 	 */
 	public PlacedFanOut(ShardRouter router, String strategy, List<String> shardByBucket, Map<Integer, String> moving,
-			long readAtNanos, long graceNanos) {
+			long epoch, LongSupplier epochs, long graceNanos) {
 		this.router = router;
 		this.strategy = strategy;
 		this.shardByBucket = shardByBucket;
 		this.moving = moving;
-		this.readAtNanos = readAtNanos;
+		this.epoch = epoch;
+		this.epochs = epochs;
 		this.graceNanos = graceNanos;
 	}
 
@@ -91,16 +100,22 @@ public final class PlacedFanOut {
 	}
 
 	/**
-	 * Refuse the results of a fan-out that outlived the snapshot's lease.
+	 * Refuse the results of a fan-out during which the placement changed, or that this
+	 * instance cannot vouch for.
 	 * @param what the method or statement, for the message
-	 * @throws InexactFanOutException if a move may have begun its cutover unseen
+	 * @throws InexactFanOutException if a move may have begun, switched or ended unseen
+	 * while it ran
 	 */
 	public void checkExact(String what) {
-		long age = System.nanoTime() - this.readAtNanos;
-		if (age > this.graceNanos) {
-			throw new InexactFanOutException(what + " cannot be answered exactly: this instance last read the "
-					+ "placement of strategy '" + this.strategy + "' " + (age / 1_000_000) + " ms ago (it is good for "
-					+ (this.graceNanos / 1_000_000) + " ms), so a bucket move may have cut over unseen. Retry it");
+		long now = this.epochs.getAsLong();
+		if (this.epoch < 0 || now < 0) {
+			throw new InexactFanOutException(what + " cannot be answered exactly: this instance has not read the "
+					+ "placement of strategy '" + this.strategy + "' for more than " + (this.graceNanos / 1_000_000)
+					+ " ms, so a bucket move may have cut over unseen. Retry it");
+		}
+		if (now != this.epoch) {
+			throw new InexactFanOutException(what + " cannot be answered exactly: the placement of strategy '"
+					+ this.strategy + "' changed while it ran (a bucket move began, cut over or ended). Retry it");
 		}
 	}
 
