@@ -7,12 +7,15 @@ import java.sql.SQLException;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.shardwise.routing.PlacedFanOut;
 import io.shardwise.routing.Shard;
 import io.shardwise.routing.ShardRouter;
 
 /**
  * The placement's checks of routed repository calls that Hibernate's write events (and
- * so the {@link BucketFence}) do not see: keyed reads that find nothing, and bulk writes.
+ * so the {@link BucketFence}) do not see: unkeyed fan-outs over placed rows (the
+ * snapshot of {@link Placement}, see {@link PlacedFanOut}), keyed reads that find
+ * nothing, and bulk writes.
  *
  * <p><b>Misses.</b> Keyed reads of a placed bucket are exact across moves. A read is routed by this
  * instance's map when it starts; if it reaches the bucket's old shard after the mover's
@@ -48,6 +51,11 @@ final class PlacedCallChecks implements ShardRouter.PlacementCheck {
 
 	PlacedCallChecks(Placement placement) {
 		this.placement = placement;
+	}
+
+	@Override
+	public PlacedFanOut fanOut() {
+		return this.placement.fanOutSnapshot();
 	}
 
 	@Override

@@ -129,7 +129,6 @@ public class Placement implements AutoCloseable {
 		long readAt = System.nanoTime();
 		apply(map);
 		publishMoving(this.store.moving(this.strategyName), readAt, this.movingChanges);
-		this.router.guardPlacedFanOuts(this::fanOutSnapshot);
 		this.router.shards().all().get(0).ids().encodeBuckets(this.router::bucketOf);
 		this.router.checkPlacementWith(new PlacedCallChecks(this));
 		if (this.refreshInterval != null && !this.refreshInterval.isZero() && this.refresher == null) {
@@ -226,7 +225,7 @@ public class Placement implements AutoCloseable {
 	}
 
 	/** The snapshot an unkeyed fan-out over placed rows takes before it runs. */
-	private PlacedFanOut fanOutSnapshot() {
+	PlacedFanOut fanOutSnapshot() {
 		if (this.refreshInterval == null || this.refreshInterval.isZero()) {
 			// Nothing refreshes in the background: read the stored state now.
 			refreshQuietly();

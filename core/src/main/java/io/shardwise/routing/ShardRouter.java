@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Set;
 import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -49,8 +48,6 @@ public class ShardRouter {
 	private final Map<Class<?>, IdField> shardwiseIds = new ConcurrentHashMap<>();
 
 	private final Map<Class<?>, Boolean> placedTypes = new ConcurrentHashMap<>();
-
-	private volatile Supplier<PlacedFanOut> placedFanOuts;
 
 	private volatile Set<String> placedTables = Set.of();
 
@@ -394,14 +391,6 @@ public class ShardRouter {
 	}
 
 	/**
-	 * Let a durable placement guard the fan-outs over its strategy's rows.
-	 * @param snapshots makes the snapshot a fan-out takes before it runs
-	 */
-	public void guardPlacedFanOuts(Supplier<PlacedFanOut> snapshots) {
-		this.placedFanOuts = snapshots;
-	}
-
-	/**
 	 * Name the tables whose rows the placed strategy places (the tables a move copies), so
 	 * that SQL fan-outs over other tables are not guarded.
 	 * @param tables the table names
@@ -417,8 +406,8 @@ public class ShardRouter {
 	 * @return the snapshot, or {@code null}
 	 */
 	public PlacedFanOut placedFanOut(Class<?> domainType) {
-		Supplier<PlacedFanOut> snapshots = this.placedFanOuts;
-		return (snapshots != null && isPlaced(domainType)) ? snapshots.get() : null;
+		PlacementCheck check = this.placementCheck;
+		return (check != null && isPlaced(domainType)) ? check.fanOut() : null;
 	}
 
 	/**
@@ -429,8 +418,8 @@ public class ShardRouter {
 	 * @return the snapshot, or {@code null}
 	 */
 	public PlacedFanOut placedFanOut(String sql) {
-		Supplier<PlacedFanOut> snapshots = this.placedFanOuts;
-		if (snapshots == null) {
+		PlacementCheck check = this.placementCheck;
+		if (check == null) {
 			return null;
 		}
 		Set<String> tables = this.placedTables;
@@ -446,7 +435,7 @@ public class ShardRouter {
 				return null;
 			}
 		}
-		return snapshots.get();
+		return check.fanOut();
 	}
 
 	/**
@@ -558,8 +547,8 @@ public class ShardRouter {
 	}
 
 	/**
-	 * Install the checks that {@link #shardAfterMiss} and {@link #beforeBulkWrite} ask: the
-	 * durable placement's.
+	 * Install the checks that {@link #placedFanOut}, {@link #shardAfterMiss} and
+	 * {@link #beforeBulkWrite} ask: the durable placement's.
 	 * @param check the checks
 	 */
 	public void checkPlacementWith(PlacementCheck check) {
@@ -597,6 +586,12 @@ public class ShardRouter {
 	 * What the durable placement checks of calls that Hibernate's write events do not see.
 	 */
 	public interface PlacementCheck {
+
+		/**
+		 * Take the snapshot an unkeyed fan-out over placed rows takes before it runs.
+		 * @return the snapshot
+		 */
+		PlacedFanOut fanOut();
 
 		/**
 		 * Decide where a read keyed to a bucket that found nothing must look again.

@@ -51,7 +51,24 @@ class PlacedFanOutTest {
 
 	@Test
 	void onlyPlacedEntitiesAndStatementsNamingPlacedTablesAreGuarded() {
-		this.router.guardPlacedFanOuts(() -> snapshot(Map.of()));
+		this.router.checkPlacementWith(new ShardRouter.PlacementCheck() {
+
+			@Override
+			public PlacedFanOut fanOut() {
+				return snapshot(Map.of());
+			}
+
+			@Override
+			public Shard ownerAfterMiss(Shard shard, int bucket) {
+				return null;
+			}
+
+			@Override
+			public Runnable beforeBulkWrite(Shard shard, String operation) {
+				return null;
+			}
+
+		});
 		assertThat(this.router.placedFanOut(Account.class)).isNotNull();
 		assertThat(this.router.placedFanOut(Unplaced.class)).isNull();
 		// Tables unknown: every statement counts.
