@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.data.domain.PageRequest;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -114,6 +116,40 @@ abstract class MoveFanOutTests {
 				}
 			}
 			assertThat(counted).isEqualTo(customers);
+		}
+	}
+
+	@Test
+	void aWriteThroughALazyParentWhoseIdNamesNoBucketIsCapturedByTheMove() throws Exception {
+		LiveMoveTests databases = databases();
+		List<String> urls = databases.urls("lazylegacy");
+		try (MoveTestInstance mover = databases.start(urls, 1, "1s", null)) {
+			// A customer from before the placement (its id names shard s1), in bucket 17.
+			String key = MoveScenarioTests.keyInBucket(mover.bean(Placement.class).strategy(), 17);
+			long legacyId = new ShardIds(MoveTestInstance.SHARDS.size(), 63).next(1);
+			new JdbcTemplate(mover.shards().get("s1").dataSource()).update(
+					"insert into customers (id, customer_key, name) values (?, ?, ?)", legacyId, key, "legacy");
+			CountDownLatch held = mover.control().holdIn(MovePhase.CATCH_UP);
+			CompletableFuture<MoveStatus> move = CompletableFuture.supplyAsync(() -> mover.mover().move(MOVED, "s4"));
+			Long orderId;
+			try {
+				assertThat(held.await(120, TimeUnit.SECONDS)).as("the move reached its catch-up").isTrue();
+				// Copied already; an order written now must be captured to reach s4. Its key is
+				// a lazy reference whose id names no bucket: the fence loads it to find one.
+				orderId = new TransactionTemplate(mover.bean(PlatformTransactionManager.class)).execute((status) -> {
+					Customer reference = repository(mover).getReferenceById(legacyId);
+					return mover.bean(PurchaseOrderRepository.class).save(new PurchaseOrder(reference, 7)).getId();
+				});
+				assertThat(MoveChecks.countOn(mover, "s1", "orders where id = " + orderId)).isOne();
+				assertThat(MoveChecks.countOn(mover, "s1", "shardwise_change where row_id = " + orderId)).isOne();
+			}
+			finally {
+				mover.control().release();
+			}
+			assertThat(move.get(120, TimeUnit.SECONDS).phase()).isEqualTo(MovePhase.DONE);
+			assertThat(MoveChecks.countOn(mover, "s4", "orders where id = " + orderId)).isOne();
+			assertThat(MoveChecks.countOn(mover, "s1", "orders where id = " + orderId)).isZero();
+			assertThat(MoveChecks.countOn(mover, "s4", "customers where id = " + legacyId)).isOne();
 		}
 	}
 
