@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -33,6 +34,8 @@ import org.aopalliance.intercept.MethodInvocation;
 import org.springframework.aop.ProxyMethodInvocation;
 import org.springframework.core.ResolvableType;
 import org.springframework.data.domain.Slice;
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.Pageable;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.repository.core.RepositoryMetadata;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -64,6 +67,9 @@ import org.springframework.util.ReflectionUtils;
  */
 public class ShardRepositoryInterceptor implements MethodInterceptor {
 
+	private static final boolean JPA_PRESENT = org.springframework.util.ClassUtils
+		.isPresent("jakarta.persistence.EntityManagerFactory", ShardRepositoryInterceptor.class.getClassLoader());
+
 	private final ShardRouter router;
 
 	private final FanOutExecutor fanOut;
@@ -89,6 +95,9 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 
 	/** Created on the first grouped query that fans out: it needs JPA on the classpath. */
 	private volatile GroupedQueryRunner groupedQueries;
+
+	/** Created on the first deep page: empty when the transaction manager is not JPA's. */
+	private volatile Optional<DeepPage> deepPages;
 
 	/**
 	 * Create the interceptor for one repository and check its methods, so that a
@@ -443,6 +452,16 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 		Sort sort = (mergeSort != null) ? this.sortProperties.check(plan, mergeSort) : null;
 		Comparator<Object> order = (sort != null) ? EntityOrder.of(sort, this.nullOrdering.get()) : null;
 		ProxyMethodInvocation proxyInvocation = (ProxyMethodInvocation) invocation;
+		if (kind == ShardCallKind.FAN_OUT && plan.kind() == RepositoryMethod.Kind.UNKEYED && isFindAllPage(plan)) {
+			Page<Object> page = deepPage(plan, proxyInvocation, (Pageable) args[0], sort, order,
+					List.copyOf(shardArgs.keySet()));
+			if (page != null) {
+				if (placed != null) {
+					placed.checkExact(plan.describe());
+				}
+				return page;
+			}
+		}
 		Map<Shard, MethodInvocation> calls = new LinkedHashMap<>();
 		shardArgs.forEach((shard, callArgs) -> calls.put(shard,
 				proxyInvocation.invocableClone(RepositoryResults.shardArguments(plan, callArgs, sort))));
@@ -494,6 +513,44 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 			case LIST, SET, OPTIONAL, OTHER -> true;
 			default -> false;
 		};
+	}
+
+	/**
+	 * Return whether a method is an inherited or redeclared {@code findAll(Pageable)}
+	 * returning a {@code Page}, without a query of its own: the one a deep page is
+	 * searched for (see {@link DeepPage}).
+	 */
+	private static boolean isFindAllPage(RepositoryMethod plan) {
+		Method method = plan.method();
+		if (plan.shape() != RepositoryMethod.Shape.PAGE || !method.getName().equals("findAll")
+				|| method.getParameterCount() != 1 || method.getParameterTypes()[0] != Pageable.class) {
+			return false;
+		}
+		for (java.lang.annotation.Annotation annotation : method.getAnnotations()) {
+			String name = annotation.annotationType().getName();
+			if (name.endsWith(".Query") || name.endsWith(".NativeQuery")) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * Find a deep page by the boundary search, or return {@code null} if it does not apply
+	 * (see {@link DeepPage}).
+	 */
+	private Page<Object> deepPage(RepositoryMethod plan, ProxyMethodInvocation invocation, Pageable pageable,
+			Sort sort, Comparator<Object> order, List<Shard> shards) {
+		if (this.deepPages == null) {
+			// JPA may be absent (Spring Data JDBC): DeepPage loads its types.
+			DeepPage created = JPA_PRESENT ? DeepPage.of(this.transactionManager.get()) : null;
+			this.deepPages = (created != null) ? Optional.of(created) : Optional.empty();
+		}
+		return this.deepPages
+			.map((deep) -> deep.find(this.domainType, pageable, sort, order, shards, this.fanOut, plan.describe(),
+					(shard, shardPageable) -> (Page<?>) invocation.invocableClone(new Object[] { shardPageable })
+						.proceed()))
+			.orElse(null);
 	}
 
 	private GroupedQueryRunner groupedQueries() {

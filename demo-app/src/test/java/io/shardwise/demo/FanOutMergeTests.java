@@ -101,6 +101,43 @@ abstract class FanOutMergeTests {
 	}
 
 	@Test
+	void deepPagesOfAllReportsAreThosePagesOfTheMergedOrder() {
+		// Uneven shards, many equal temperatures: pages from 16 per shard on take the
+		// boundary search, and keep the repository method's entity graph.
+		int[] counts = { 80, 20, 5, 40 };
+		String[] continents = { "Europe", "Asia", "South America", "North America" };
+		for (int c = 0; c < continents.length; c++) {
+			WeatherLocation location = new WeatherLocation(continents[c], "T-Deep-" + c);
+			for (int i = 0; i < counts[c]; i++) {
+				location.addReport((i * 7 + c) % 9);
+			}
+			this.locations.save(location);
+		}
+		List<Report> all = this.reports.findAll();
+		for (int size : new int[] { 1, 3, 7 }) {
+			for (boolean descending : new boolean[] { false, true }) {
+				Comparator<Report> byTemperature = Comparator.comparingDouble(Report::getTemperature);
+				Comparator<Report> order = (descending ? byTemperature.reversed() : byTemperature)
+					.thenComparing(Report::getId);
+				List<Long> expected = all.stream().sorted(order).map(Report::getId).toList();
+				Sort sort = Sort.by(descending ? Sort.Direction.DESC : Sort.Direction.ASC, "temperature");
+				for (int number = 16; (long) number * size < expected.size() + size; number += 5) {
+					Page<Report> page = this.reports.findAll(PageRequest.of(number, size, sort));
+					int from = Math.min(expected.size(), number * size);
+					assertThat(page.getContent()).as("page %d of size %d by %s", number, size, sort)
+						.extracting(Report::getId)
+						.containsExactlyElementsOf(expected.subList(from, Math.min(expected.size(), from + size)));
+					assertThat(page.getTotalElements()).isEqualTo(expected.size());
+					page.getContent()
+						.forEach((report) -> assertThat(org.hibernate.Hibernate.isInitialized(report.getLocation()))
+							.as("location fetched by the method's entity graph")
+							.isTrue());
+				}
+			}
+		}
+	}
+
+	@Test
 	void streamsMergeLazilyInOrder() {
 		try (Stream<WeatherLocation> stream = this.queries.streamByCityStartingWithOrderByCityDesc("T-")) {
 			assertThat(stream.map(WeatherLocation::getCity)).containsExactly("T-Twin", "T-Twin", "T-Solo", "T-Other");

@@ -239,6 +239,31 @@ class FanOutPropertyTest {
 	}
 
 	@Test
+	void deepPagesOfFindAllEqualSingleDatabase() throws SQLException {
+		// Offsets of 4 pages per shard and more take the boundary search (DeepPage) when
+		// sorted by non-null numbers and the id; the other sorts take the ordinary way.
+		Random random = random(11);
+		long total = count(Integer.MIN_VALUE);
+		for (int i = 0; i < 60; i++) {
+			Sort sort = switch (random.nextInt(4)) {
+				case 0 -> Sort.by(Sort.Order.asc("seq"));
+				case 1 -> Sort.by(Sort.Order.desc("seq"), Sort.Order.asc("id"));
+				case 2 -> Sort.by(Sort.Order.desc("id"));
+				default -> randomSort(random, false);
+			};
+			int size = 1 + random.nextInt(random.nextBoolean() ? 5 : 25);
+			int pages = (int) ((total + size - 1) / size);
+			int number = 16 + random.nextInt(Math.max(1, pages - 14));
+			String what = describe(i, "findAll(page " + number + " of size " + size + ", " + sort + "), total " + total);
+			Page<Measurement> page = this.repository.findAll(PageRequest.of(number, size, sort));
+			assertThat(ids(page.getContent())).as(what)
+				.containsExactlyElementsOf(truth(Integer.MIN_VALUE, sort, size, (long) number * size));
+			assertThat(page.getTotalElements()).as(what + ": total").isEqualTo(total);
+			assertThat(page.getNumber()).as(what + ": number").isEqualTo(number);
+		}
+	}
+
+	@Test
 	void slicesEqualSingleDatabase() throws SQLException {
 		Random random = random(7);
 		for (int i = 0; i < 30; i++) {
