@@ -15,6 +15,7 @@ import io.shardwise.routing.ShardRoutingDataSource;
 import io.shardwise.routing.ShardRoutingException;
 import io.shardwise.routing.ShardUnavailableException;
 import io.shardwise.routing.ShardedTransaction;
+import io.shardwise.routing.Shards;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.jdbc.datasource.ConnectionHolder;
@@ -80,6 +81,9 @@ public final class ShardUnitOfWork implements ShardedTransaction, TransactionSyn
 
 	private ConnectionHolder homeConnection;
 
+	/** The shards of the routing DataSource, for their availability; {@code null} if unknown. */
+	private Shards shards;
+
 	private JpaUnitOfWork jpa;
 
 	private ShardUnitOfWork(Shard home) {
@@ -142,6 +146,19 @@ public final class ShardUnitOfWork implements ShardedTransaction, TransactionSyn
 		}
 		Object bound = TransactionSynchronizationManager.getResource(ShardedTransaction.class);
 		return (bound instanceof ShardUnitOfWork unitOfWork) ? unitOfWork : null;
+	}
+
+	/**
+	 * Start the unit of work of a transaction that has just begun, with its home on a
+	 * shard, and fetch the home shard's connection now (see {@link ReadOnlyUnitOfWork}).
+	 * @param home the home shard
+	 * @throws ShardUnavailableException if the home shard cannot be reached
+	 */
+	static void beginOn(Shard home) {
+		ShardUnitOfWork unitOfWork = enter(home);
+		if (!unitOfWork.switching) {
+			unitOfWork.startSwitching();
+		}
 	}
 
 	private static ShardUnitOfWork enter(Shard target) {
@@ -233,6 +250,11 @@ public final class ShardUnitOfWork implements ShardedTransaction, TransactionSyn
 	}
 
 	private Connection open(Shard shard) {
+		String outOfService = (this.shards != null) ? this.shards.availability().reasonOutOfService(shard.id()) : null;
+		if (outOfService != null) {
+			// As the routing DataSource does: a shard held out of service fails at once.
+			throw new ShardUnavailableException(shard.id(), outOfService, null);
+		}
 		Connection connection;
 		try {
 			connection = shard.dataSource().getConnection();
@@ -270,6 +292,7 @@ public final class ShardUnitOfWork implements ShardedTransaction, TransactionSyn
 			if (value instanceof ConnectionHolder holder && key instanceof DataSource dataSource
 					&& isShardwise(dataSource)) {
 				this.homeConnection = holder;
+				this.shards = shardsOf(dataSource);
 				pinToHome(holder.getConnection());
 				TransactionSynchronizationManager.unbindResource(key);
 				TransactionSynchronizationManager.bindResource(key, new RoutingConnectionHolder(this, holder));
@@ -298,6 +321,15 @@ public final class ShardUnitOfWork implements ShardedTransaction, TransactionSyn
 			catch (Throwable ex) {
 				throw new IllegalStateException(ex);
 			}
+		}
+	}
+
+	private static Shards shardsOf(DataSource dataSource) {
+		try {
+			return dataSource.unwrap(ShardRoutingDataSource.class).getShards();
+		}
+		catch (SQLException ex) {
+			return null;
 		}
 	}
 
