@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import io.shardwise.fanout.FanOutExecutor;
@@ -20,6 +21,7 @@ import io.shardwise.routing.Shard;
 import org.springframework.dao.InvalidDataAccessApiUsageException;
 import org.springframework.data.domain.Pageable;
 import org.springframework.data.domain.Sort;
+
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 
@@ -211,7 +213,8 @@ final class OffsetPage {
 		return statement.append(tail).toString();
 	}
 
-	<T> List<T> query(FanOutExecutor executor, JdbcTemplate jdbcTemplate, List<Shard> shards, Pageable pageable,
+	<T> List<T> query(FanOutExecutor executor, Function<Shard, JdbcTemplate> jdbcTemplate, List<Shard> shards,
+			Pageable pageable,
 			RowMapper<T> rowMapper, Object[] args) {
 		long offset = pageable.getOffset();
 		int size = pageable.getPageSize();
@@ -227,7 +230,7 @@ final class OffsetPage {
 		String boundarySql = statement(null, " order by " + orderBy() + " limit 1 offset ?");
 		Map<Shard, List<Object[]>> boundaries = executor.execute(ShardCallKind.FAN_OUT,
 				"ShardedJdbcTemplate queryPage", boundarySql, shards,
-				(shard) -> jdbcTemplate.query(boundarySql, (rs, row) -> keyOf(rs), append(args, perShard)));
+				(shard) -> jdbcTemplate.apply(shard).query(boundarySql, (rs, row) -> keyOf(rs), append(args, perShard)));
 		List<Shard> answered = List.copyOf(boundaries.keySet());
 		Object[] smallest = null;
 		for (List<Object[]> boundary : boundaries.values()) {
@@ -252,7 +255,7 @@ final class OffsetPage {
 					String condition = own.isEmpty() ? compare(first, true, params)
 							: "(" + compare(first, false, params) + ") and (" + compare(own.get(0), true, params) + ")";
 					String countSql = "select count(*) " + statement(condition, "").substring(this.fromIndex);
-					Long counted = jdbcTemplate.queryForObject(countSql, Long.class, append(args, params.toArray()));
+					Long counted = jdbcTemplate.apply(shard).queryForObject(countSql, Long.class, append(args, params.toArray()));
 					return own.isEmpty() ? counted : perShard - counted;
 				});
 		requireAll(answered, counts);
@@ -263,7 +266,8 @@ final class OffsetPage {
 		return page(rows, skip, size);
 	}
 
-	private <T> List<T> fetch(FanOutExecutor executor, JdbcTemplate jdbcTemplate, List<Shard> shards, Object[] from,
+	private <T> List<T> fetch(FanOutExecutor executor, Function<Shard, JdbcTemplate> jdbcTemplate, List<Shard> shards,
+			Object[] from,
 			long limit, RowMapper<T> rowMapper, Object[] args) {
 		List<Object> fromArgs = new ArrayList<>();
 		String fetchSql = statement((from != null) ? compare(from, false, fromArgs) : null,
@@ -272,7 +276,7 @@ final class OffsetPage {
 		Object[] fetchArgs = append(args, fromArgs.toArray());
 		RowMapper<Keyed<T>> keyed = (rs, row) -> new Keyed<>(keyOf(rs), rowMapper.mapRow(rs, row));
 		Map<Shard, List<Keyed<T>>> rows = executor.execute(ShardCallKind.FAN_OUT, "ShardedJdbcTemplate queryPage",
-				fetchSql, shards, (shard) -> jdbcTemplate.query(fetchSql, keyed, fetchArgs));
+				fetchSql, shards, (shard) -> jdbcTemplate.apply(shard).query(fetchSql, keyed, fetchArgs));
 		if (from != null) {
 			requireAll(shards, rows);
 		}

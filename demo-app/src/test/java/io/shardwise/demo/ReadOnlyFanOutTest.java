@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.shardwise.fanout.PartialResult;
+import io.shardwise.jdbc.ShardedJdbcTemplate;
 import io.shardwise.observation.ShardCallKind;
 import io.shardwise.observation.ShardCallObserver;
 import io.shardwise.routing.Shard;
@@ -33,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * one fan-out sees the same read-only transaction, and afterwards nothing is left on the
  * thread or in the pools, the entities are detached as after their own transactions, and
  * a shard held out of service, the home shard included, is missing from a partial result
- * while the others answer.
+ * while the others answer. {@code ShardedJdbcTemplate}'s shard statements outside a
+ * transaction, which skip the routing DataSource, refuse a shard held out all the same.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
 		"shardwise.shards[north_america].url=jdbc:h2:mem:readonly_north_america;DB_CLOSE_DELAY=-1",
@@ -54,6 +56,9 @@ class ReadOnlyFanOutTest {
 
 	@Autowired
 	Calls calls;
+
+	@Autowired
+	ShardedJdbcTemplate sharded;
 
 	@AfterEach
 	void readmit() {
@@ -108,6 +113,22 @@ class ReadOnlyFanOutTest {
 			assertThat(onCaller).as("ran on the caller").isTrue();
 			this.shards.availability().readmit(out.id());
 		}
+	}
+
+	@Test
+	void jdbcFanOutsOnEachShardsOwnDataSourceStillRefuseAShardHeldOut() throws SQLException {
+		String sql = "select count(*) from weather_locations";
+		List<Long> counts = this.sharded.onAllShards().query(sql, (rs, row) -> rs.getLong(1));
+		assertThat(counts.stream().mapToLong(Long::longValue).sum()).isEqualTo(SEEDED);
+		Shard out = this.shards.all().get(2);
+		this.shards.availability().holdOut(out.id(), "held out by the test");
+		for (int i = 0; i < 100; i++) {
+			PartialResult<List<Long>> result = PartialResult
+				.capture(() -> this.sharded.onAllShards().query(sql, (rs, row) -> rs.getLong(1)));
+			assertThat(result.missingShards()).containsExactly(out.id());
+			assertThat(result.value()).hasSize(3);
+		}
+		assertNothingLeft();
 	}
 
 	/**
