@@ -29,7 +29,6 @@ import io.shardwise.routing.ShardContext;
 import io.shardwise.routing.ShardFailures;
 import io.shardwise.routing.ShardUnavailableException;
 import io.shardwise.routing.StatementCancellation;
-import io.shardwise.unitofwork.ReadOnlyUnitOfWork;
 import io.shardwise.unitofwork.ShardUnitOfWork;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -150,32 +149,6 @@ public final class FanOutExecutor implements AutoCloseable {
 	 */
 	public <T> Map<Shard, T> execute(ShardCallKind kind, String operation, Object workload, List<Shard> shards,
 			ShardCall<T> call) {
-		return execute(kind, operation, workload, shards, call, null);
-	}
-
-	/**
-	 * Run a call that only reads on each shard, as
-	 * {@link #execute(ShardCallKind, String, Object, List, ShardCall)} does; when the shard
-	 * calls run one after the other on the calling thread (outside any transaction), they
-	 * share one read-only transaction of {@code readOnly}, with one session and
-	 * connection per shard, instead of each beginning and ending its own (see
-	 * {@link ReadOnlyUnitOfWork}). Their results are detached when the fan-out returns,
-	 * as they are when each call ends its own transaction.
-	 * @param <T> the result type
-	 * @param kind the kind of the shard calls, for observation
-	 * @param operation what is being run, for messages and observation
-	 * @param workload what the shard calls do: fan-outs of the same workload are expected
-	 * to cost alike
-	 * @param shards the target shards
-	 * @param call the call, which must not write
-	 * @param readOnly the read-only transactions the calls may share, or {@code null}
-	 * @return the results by shard, in the order of {@code shards}; under the partial
-	 * policy, failed shards are absent
-	 * @throws ShardFanOutException if the call failed on any shard under the fail policy,
-	 * or on every shard
-	 */
-	public <T> Map<Shard, T> execute(ShardCallKind kind, String operation, Object workload, List<Shard> shards,
-			ShardCall<T> call, ReadOnlyUnitOfWork readOnly) {
 		return this.observer.observeFanOut(kind, operation, shards, () -> {
 			// On the caller's thread only when that cannot miss a deadline.
 			if (shards.isEmpty() || Boolean.TRUE.equals(WORKER.get()) || (shards.size() == 1 && this.timeout == null)) {
@@ -192,9 +165,7 @@ public final class FanOutExecutor implements AutoCloseable {
 			}
 			long start = System.nanoTime();
 			if (cost.runSequentially(this.sequentialLimitNanos) && callerMayRunShardCalls()) {
-				Map<Shard, T> results = (readOnly != null && shards.size() > 1)
-						? executeInReadOnlyUnitOfWork(kind, operation, shards, call, readOnly)
-						: executeSequentially(kind, operation, shards, call, true);
+				Map<Shard, T> results = executeSequentially(kind, operation, shards, call, true);
 				if (results.size() == shards.size()) {
 					cost.sequential(System.nanoTime() - start);
 				}
@@ -352,58 +323,15 @@ public final class FanOutExecutor implements AutoCloseable {
 	 */
 	private <T> Map<Shard, T> executeSequentially(ShardCallKind kind, String operation, List<Shard> shards,
 			ShardCall<T> call, boolean asWorker) {
-		return executeSequentially(kind, operation, shards, call, asWorker, System.nanoTime(), new LinkedHashMap<>());
-	}
-
-	/**
-	 * Run the shard calls one after the other on the calling thread in one read-only unit
-	 * of work. If its home, the first shard, cannot be reached, that is the first shard's
-	 * failure, and the other shards run as they would without it, each in its own
-	 * transaction (if their calls open one).
-	 */
-	private <T> Map<Shard, T> executeInReadOnlyUnitOfWork(ShardCallKind kind, String operation, List<Shard> shards,
-			ShardCall<T> call, ReadOnlyUnitOfWork readOnly) {
 		long start = System.nanoTime();
-		Shard home = shards.get(0);
-		ReadOnlyUnitOfWork.Scope scope;
-		try {
-			scope = readOnly.begin(home);
-		}
-		catch (RuntimeException ex) {
-			Map<String, Throwable> failures = new LinkedHashMap<>();
-			ShardUnavailableException unavailable = ShardFailures.translate(ex, home);
-			if (unavailable != null) {
-				failures.put(home.id(), unavailable);
-			}
-			else {
-				logger.debug("No read-only unit of work for " + operation + "; its shard calls run on their own", ex);
-			}
-			return executeSequentially(kind, operation, shards, call, true, start, failures);
-		}
-		try (scope) {
-			return executeSequentially(kind, operation, shards, call, true, start, new LinkedHashMap<>());
-		}
-	}
-
-	/**
-	 * Run the shard calls that have not failed yet ({@code failures}) one after the other
-	 * on the calling thread, from {@code start} on.
-	 */
-	private <T> Map<Shard, T> executeSequentially(ShardCallKind kind, String operation, List<Shard> shards,
-			ShardCall<T> call, boolean asWorker, long start, Map<String, Throwable> failures) {
 		Map<Shard, T> results = new LinkedHashMap<>();
+		Map<String, Throwable> failures = new LinkedHashMap<>();
 		for (int i = 0; i < shards.size(); i++) {
 			Shard shard = shards.get(i);
-			if (!failures.isEmpty() && this.failurePolicy == FailurePolicy.FAIL) {
-				break;
-			}
-			if (failures.containsKey(shard.id())) {
-				continue;
-			}
 			if (asWorker && !acquireBeforeDeadline(operation, start)) {
 				// As in parallel: the shards not yet answered miss the deadline.
 				for (Shard late : shards.subList(i, shards.size())) {
-					failures.putIfAbsent(late.id(), new TimeoutException(
+					failures.put(late.id(), new TimeoutException(
 							"No answer within the fan-out deadline of " + this.timeout.toMillis() + " ms"));
 				}
 				break;
@@ -430,6 +358,9 @@ public final class FanOutExecutor implements AutoCloseable {
 					WORKER.set(worker);
 					this.permits.release();
 				}
+			}
+			if (!failures.isEmpty() && this.failurePolicy == FailurePolicy.FAIL) {
+				break;
 			}
 		}
 		return outcome(operation, results, failures);

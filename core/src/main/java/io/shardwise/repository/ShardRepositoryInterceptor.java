@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -24,7 +23,6 @@ import io.shardwise.routing.Shard;
 import io.shardwise.routing.ShardContext;
 import io.shardwise.routing.ShardRouter;
 import io.shardwise.routing.ShardRoutingException;
-import io.shardwise.unitofwork.ReadOnlyUnitOfWork;
 import io.shardwise.unitofwork.ShardUnitOfWork;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
@@ -76,11 +74,6 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 
 	private final Map<Method, RepositoryMethod> methods = new ConcurrentHashMap<>();
 
-	private final ReadOnlyMethods readOnlyMethods;
-
-	/** Looked up at the first fan-out of a read-only method. */
-	private volatile Optional<ReadOnlyUnitOfWork> readOnlyUnitOfWork;
-
 	/** Created on the first grouped query that fans out: it needs JPA on the classpath. */
 	private volatile GroupedQueryRunner groupedQueries;
 
@@ -109,7 +102,6 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 		this.shardwiseIds = findField(this.domainType, ShardwiseId.class) != null;
 		this.idProperty = idProperty(this.domainType);
 		this.sortProperties = new SortProperties(this.domainType);
-		this.readOnlyMethods = new ReadOnlyMethods(metadata);
 		for (Method method : metadata.getRepositoryInterface().getMethods()) {
 			if (!method.isDefault() && !java.lang.reflect.Modifier.isStatic(method.getModifiers())) {
 				RepositoryMethod plan = RepositoryMethod.of(method, this.domainType);
@@ -353,31 +345,14 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 		}
 		// A lookup by id writes only where the row is, which the flush reports itself.
 		boolean declareWrites = plan.writes() && kind != ShardCallKind.ID_LOOKUP;
-		Map<Shard, Object> results = this.fanOut.execute(kind, plan.describe(), plan.describe(),
-				List.copyOf(calls.keySet()), (shard) -> {
+		Map<Shard, Object> results = this.fanOut.execute(kind, plan.describe(), List.copyOf(calls.keySet()),
+				(shard) -> {
 					if (declareWrites) {
 						ShardUnitOfWork.beforeWrite(shard, plan.describe());
 					}
 					return calls.get(shard).proceed();
-				}, this.readOnlyMethods.readsOnly(plan) ? readOnlyUnitOfWork() : null);
+				});
 		return RepositoryResults.merge(plan, args, new ArrayList<>(results.values()), order, firstHitWins);
-	}
-
-	/** Where reads fan out one shard after the other (see {@link ReadOnlyMethods}). */
-	private ReadOnlyUnitOfWork readOnlyUnitOfWork() {
-		Optional<ReadOnlyUnitOfWork> unitOfWork = this.readOnlyUnitOfWork;
-		if (unitOfWork == null) {
-			PlatformTransactionManager manager;
-			try {
-				manager = this.transactionManager.get();
-			}
-			catch (RuntimeException ex) {
-				manager = null; // none, or several: each shard call keeps its own
-			}
-			unitOfWork = Optional.ofNullable(ReadOnlyUnitOfWork.of(manager));
-			this.readOnlyUnitOfWork = unitOfWork;
-		}
-		return unitOfWork.orElse(null);
 	}
 
 	private GroupedQueryRunner groupedQueries() {

@@ -69,14 +69,6 @@ final class JpaUnitOfWork {
 		return jpa;
 	}
 
-	/**
-	 * Return whether a transaction manager's resource factory is an EntityManagerFactory
-	 * on the routing DataSource.
-	 */
-	static boolean isOnShards(Object factory) {
-		return factory instanceof EntityManagerFactory emf && onShards(emf);
-	}
-
 	private static boolean onShards(EntityManagerFactory emf) {
 		if (emf instanceof EntityManagerFactoryInfo info && info.getDataSource() != null) {
 			try {

@@ -148,19 +148,6 @@ public final class ShardUnitOfWork implements ShardedTransaction, TransactionSyn
 		return (bound instanceof ShardUnitOfWork unitOfWork) ? unitOfWork : null;
 	}
 
-	/**
-	 * Start the unit of work of a transaction that has just begun, with its home on a
-	 * shard, and fetch the home shard's connection now (see {@link ReadOnlyUnitOfWork}).
-	 * @param home the home shard
-	 * @throws ShardUnavailableException if the home shard cannot be reached
-	 */
-	static void beginOn(Shard home) {
-		ShardUnitOfWork unitOfWork = enter(home);
-		if (!unitOfWork.switching) {
-			unitOfWork.startSwitching();
-		}
-	}
-
 	private static ShardUnitOfWork enter(Shard target) {
 		ShardUnitOfWork unitOfWork = current();
 		if (unitOfWork == null) {
