@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import io.shardwise.fanout.FanOutExecutor;
@@ -222,7 +221,7 @@ final class OffsetPage {
 		return statement.append(tail).toString();
 	}
 
-	<T> List<T> query(FanOutExecutor executor, Function<Shard, JdbcTemplate> jdbcTemplate, List<Shard> shards,
+	<T> List<T> query(FanOutExecutor executor, JdbcTemplate jdbcTemplate, List<Shard> shards,
 			Pageable pageable,
 			RowMapper<T> rowMapper, Object[] args) {
 		long offset = pageable.getOffset();
@@ -239,7 +238,7 @@ final class OffsetPage {
 		String boundarySql = statement(null, " order by " + orderBy() + " limit 1 offset ?");
 		Map<Shard, List<Object[]>> boundaries = executor.execute(ShardCallKind.FAN_OUT,
 				"ShardedJdbcTemplate queryPage", boundarySql, shards,
-				(shard) -> jdbcTemplate.apply(shard).query(boundarySql, (rs, row) -> keyOf(rs), append(args, perShard)));
+				(shard) -> jdbcTemplate.query(boundarySql, (rs, row) -> keyOf(rs), append(args, perShard)));
 		List<Shard> answered = List.copyOf(boundaries.keySet());
 		Object[] smallest = null;
 		for (List<Object[]> boundary : boundaries.values()) {
@@ -264,7 +263,7 @@ final class OffsetPage {
 					String condition = own.isEmpty() ? compare(first, true, params)
 							: "(" + compare(first, false, params) + ") and (" + compare(own.get(0), true, params) + ")";
 					String countSql = "select count(*) " + statement(condition, "").substring(this.fromIndex);
-					Long counted = jdbcTemplate.apply(shard).queryForObject(countSql, Long.class, append(args, params.toArray()));
+					Long counted = jdbcTemplate.queryForObject(countSql, Long.class, append(args, params.toArray()));
 					return own.isEmpty() ? counted : perShard - counted;
 				});
 		requireAll(answered, counts);
@@ -305,7 +304,7 @@ final class OffsetPage {
 	 * none has that many rows (so there are at most offset rows), or {@code null} if no
 	 * closer bound was found
 	 */
-	private Bound refine(FanOutExecutor executor, Function<Shard, JdbcTemplate> jdbcTemplate, List<Shard> shards,
+	private Bound refine(FanOutExecutor executor, JdbcTemplate jdbcTemplate, List<Shard> shards,
 			Bound bound, long offset, Object[] args) {
 		long gap = offset - bound.position();
 		long weight = bound.position() + shards.size();
@@ -324,7 +323,7 @@ final class OffsetPage {
 				+ " limit 1 offset ?");
 		Object[] from = fromParams.toArray();
 		Map<Shard, List<Object[]>> rows = executor.execute(ShardCallKind.FAN_OUT, "ShardedJdbcTemplate queryPage",
-				boundarySql, List.copyOf(shares.keySet()), (shard) -> jdbcTemplate.apply(shard)
+				boundarySql, List.copyOf(shares.keySet()), (shard) -> jdbcTemplate
 					.query(boundarySql, (rs, row) -> keyOf(rs), append(append(args, from), shares.get(shard))));
 		requireAll(List.copyOf(shares.keySet()), rows);
 		Object[] candidate = null;
@@ -350,7 +349,7 @@ final class OffsetPage {
 							? "(" + compare(next, false, params) + ") and (" + compare(own.get(0), true, params) + ")"
 							: "(" + compare(bound.key(), false, params) + ") and (" + compare(next, true, params) + ")";
 					String countSql = "select count(*) " + statement(condition, "").substring(this.fromIndex);
-					Long counted = jdbcTemplate.apply(shard)
+					Long counted = jdbcTemplate
 						.queryForObject(countSql, Long.class, append(args, params.toArray()));
 					long earlier = bound.before().get(shard);
 					return fromOwn ? earlier + shares.get(shard) - counted : earlier + counted;
@@ -368,7 +367,7 @@ final class OffsetPage {
 			.longValue();
 	}
 
-	private <T> List<T> fetch(FanOutExecutor executor, Function<Shard, JdbcTemplate> jdbcTemplate, List<Shard> shards,
+	private <T> List<T> fetch(FanOutExecutor executor, JdbcTemplate jdbcTemplate, List<Shard> shards,
 			Object[] from,
 			long limit, RowMapper<T> rowMapper, Object[] args) {
 		List<Object> fromArgs = new ArrayList<>();
@@ -378,7 +377,7 @@ final class OffsetPage {
 		Object[] fetchArgs = append(args, fromArgs.toArray());
 		RowMapper<Keyed<T>> keyed = (rs, row) -> new Keyed<>(keyOf(rs), rowMapper.mapRow(rs, row));
 		Map<Shard, List<Keyed<T>>> rows = executor.execute(ShardCallKind.FAN_OUT, "ShardedJdbcTemplate queryPage",
-				fetchSql, shards, (shard) -> jdbcTemplate.apply(shard).query(fetchSql, keyed, fetchArgs));
+				fetchSql, shards, (shard) -> jdbcTemplate.query(fetchSql, keyed, fetchArgs));
 		if (from != null) {
 			requireAll(shards, rows);
 		}

@@ -21,7 +21,6 @@ import org.springframework.dao.IncorrectResultSizeDataAccessException;
 import org.springframework.dao.InvalidDataAccessApiUsageException;
 import org.springframework.data.domain.Pageable;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.jdbc.core.RowMapper;
 
 /**
@@ -42,11 +41,6 @@ public class ShardedJdbcTemplate {
 
 	private final JdbcTemplate jdbcTemplate;
 
-	private final DataSource routingDataSource;
-
-	/** Templates on each shard's own DataSource, or {@code null} if not on Shardwise's routing DataSource. */
-	private final ShardTemplates shardTemplates;
-
 	private final ShardRouter router;
 
 	private final FanOutExecutor executor;
@@ -61,24 +55,8 @@ public class ShardedJdbcTemplate {
 	 */
 	public ShardedJdbcTemplate(DataSource routingDataSource, ShardRouter router, FanOutExecutor executor) {
 		this.jdbcTemplate = new JdbcTemplate(routingDataSource);
-		this.routingDataSource = routingDataSource;
-		this.shardTemplates = ShardTemplates.of(routingDataSource);
 		this.router = router;
 		this.executor = executor;
-	}
-
-	/**
-	 * Return the template for a shard's part of a fan-out: outside a transaction one on
-	 * the shard's own DataSource, which skips the routing DataSource and its lazy
-	 * connection proxy; inside one (or with a connection bound to the thread) the
-	 * routing template, whose statements join the transaction's unit of work.
-	 */
-	private JdbcTemplate on(Shard shard) {
-		if (this.shardTemplates == null || TransactionSynchronizationManager.isSynchronizationActive()
-				|| TransactionSynchronizationManager.getResource(this.routingDataSource) != null) {
-			return this.jdbcTemplate;
-		}
-		return this.shardTemplates.of(shard);
 	}
 
 	private OffsetPage.NullSorting nullSorting() {
@@ -165,7 +143,7 @@ public class ShardedJdbcTemplate {
 		public <T> Optional<T> queryForOptional(String sql, RowMapper<T> rowMapper, Object... args) {
 			Map<Shard, List<T>> rows = ShardedJdbcTemplate.this.executor.execute(ShardCallKind.FAN_OUT,
 					"ShardedJdbcTemplate queryForOptional", sql, this.shards,
-					(shard) -> on(shard).query(sql, rowMapper, args));
+					(shard) -> ShardedJdbcTemplate.this.jdbcTemplate.query(sql, rowMapper, args));
 			Shard found = null;
 			T row = null;
 			for (Map.Entry<Shard, List<T>> shardRows : rows.entrySet()) {
@@ -235,8 +213,8 @@ public class ShardedJdbcTemplate {
 			OffsetPage page = OffsetPage.of(sql, pageable.getSort(), uniqueColumn, nullSorting());
 			Pageable paged = pageable.isPaged() ? pageable
 					: org.springframework.data.domain.PageRequest.of(0, Integer.MAX_VALUE, pageable.getSort());
-			return page.query(ShardedJdbcTemplate.this.executor, ShardedJdbcTemplate.this::on, this.shards, paged,
-					rowMapper, args);
+			return page.query(ShardedJdbcTemplate.this.executor, ShardedJdbcTemplate.this.jdbcTemplate, this.shards,
+					paged, rowMapper, args);
 		}
 
 		/**
@@ -286,7 +264,7 @@ public class ShardedJdbcTemplate {
 		private <T> List<List<T>> perShard(String sql, RowMapper<T> rowMapper, Object[] args) {
 			return new ArrayList<>(ShardedJdbcTemplate.this.executor
 				.execute(ShardCallKind.FAN_OUT, "ShardedJdbcTemplate query", sql, this.shards,
-						(shard) -> on(shard).query(sql, rowMapper, args))
+						(shard) -> ShardedJdbcTemplate.this.jdbcTemplate.query(sql, rowMapper, args))
 				.values());
 		}
 

@@ -7,7 +7,6 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
-import org.springframework.jdbc.datasource.AbstractDataSource;
 import org.springframework.jdbc.datasource.lookup.AbstractRoutingDataSource;
 
 /**
@@ -29,13 +28,10 @@ public class ShardRoutingDataSource extends AbstractRoutingDataSource {
 
 	private final Shards shards;
 
-	private final Map<String, DataSource> byShard = new LinkedHashMap<>();
-
 	public ShardRoutingDataSource(Shards shards) {
 		this.shards = shards;
 		Map<Object, Object> targets = new LinkedHashMap<>();
 		shards.all().forEach((shard) -> targets.put(shard.id(), shard.dataSource()));
-		shards.all().forEach((shard) -> this.byShard.put(shard.id(), new OneShard(shard)));
 		setTargetDataSources(targets);
 		setLenientFallback(false);
 		afterPropertiesSet();
@@ -47,26 +43,6 @@ public class ShardRoutingDataSource extends AbstractRoutingDataSource {
 	 */
 	public Shards getShards() {
 		return this.shards;
-	}
-
-	/**
-	 * Return a DataSource of one shard that hands out its connections as this DataSource
-	 * does while that shard is selected (a shard held out of service fails at once, a
-	 * pool that cannot deliver is a {@link ShardUnavailableException} naming the shard,
-	 * and a fan-out's shard call can cancel the statements), without looking up the
-	 * selected shard: for statements outside a transaction whose shard is known, such as
-	 * each shard's part of a fan-out, which then need neither this DataSource nor the lazy
-	 * connection proxy in front of it.
-	 * @param shard one of the shards
-	 * @return its DataSource
-	 * @throws ShardRoutingException if the shard is not one of this DataSource's
-	 */
-	public DataSource forShard(Shard shard) {
-		DataSource dataSource = this.byShard.get(shard.id());
-		if (dataSource == null) {
-			throw new ShardRoutingException("Unknown shard '" + shard.id() + "'");
-		}
-		return dataSource;
 	}
 
 	@Override
@@ -111,46 +87,6 @@ public class ShardRoutingDataSource extends AbstractRoutingDataSource {
 					+ "@ShardKey argument, save an entity with a @ShardKey field, or use ShardTemplate");
 		}
 		return shard;
-	}
-
-	/**
-	 * The connections of one shard, as the routing DataSource hands them out.
-	 */
-	private final class OneShard extends AbstractDataSource {
-
-		private final Shard shard;
-
-		OneShard(Shard shard) {
-			this.shard = shard;
-		}
-
-		@Override
-		public Connection getConnection() throws SQLException {
-			ShardRoutingDataSource.this.shards.availability().checkInService(this.shard);
-			try {
-				return StatementCancellation.track(this.shard.dataSource().getConnection());
-			}
-			catch (SQLException ex) {
-				throw new ShardUnavailableException(this.shard.id(), ex);
-			}
-		}
-
-		@Override
-		public Connection getConnection(String username, String password) throws SQLException {
-			ShardRoutingDataSource.this.shards.availability().checkInService(this.shard);
-			try {
-				return StatementCancellation.track(this.shard.dataSource().getConnection(username, password));
-			}
-			catch (SQLException ex) {
-				throw new ShardUnavailableException(this.shard.id(), ex);
-			}
-		}
-
-		@Override
-		public String toString() {
-			return "DataSource of shard '" + this.shard.id() + "'";
-		}
-
 	}
 
 }

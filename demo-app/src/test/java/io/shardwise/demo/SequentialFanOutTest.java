@@ -35,8 +35,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * detached as after a parallel one. A shard held out of service is missing from a
  * partial result whichever way the fan-out runs: on the caller outside a transaction,
  * inside a transaction's unit of work (which opens the other shards' connections
- * itself), and in {@code ShardedJdbcTemplate}, whose shard statements outside a
- * transaction skip the routing DataSource.
+ * itself), and in {@code ShardedJdbcTemplate}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
 		"shardwise.shards[north_america].url=jdbc:h2:mem:sequential_north_america;DB_CLOSE_DELAY=-1",
@@ -134,7 +133,7 @@ class SequentialFanOutTest {
 	}
 
 	@Test
-	void jdbcFanOutsOnEachShardsOwnDataSourceStillRefuseAShardHeldOut() throws SQLException {
+	void jdbcFanOutsRefuseAShardHeldOut() throws SQLException {
 		String sql = "select count(*) from weather_locations";
 		List<Long> counts = this.sharded.onAllShards().query(sql, (rs, row) -> rs.getLong(1));
 		assertThat(counts.stream().mapToLong(Long::longValue).sum()).isEqualTo(SEEDED);
