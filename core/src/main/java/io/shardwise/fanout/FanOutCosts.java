@@ -12,10 +12,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * sum is the first guess of the sequential cost; if that guess is within the limit, the
  * next call runs sequentially once to measure it; from then on the cheaper side wins, and
  * every {@value #EXPLORE_EVERY}th call runs the other way to keep its estimate current.
- * While the sequential estimate is more than twice the parallel one, a sequential run is
- * only tried every {@value #EXPLORE_RARELY}th call: a workload that clearly gains from
- * parallelism rarely pays for the test, and one whose first sequential runs were slow
- * (code not yet compiled, a burst of load) is not locked out for good.
+ * While the other way is estimated to cost more than twice the preferred one, it is only
+ * tried every {@value #EXPLORE_RARELY}th call: a workload that clearly gains from one way
+ * rarely pays for testing the other (on a fast database a parallel run costs several
+ * sequential ones), and one whose first sequential runs were slow (code not yet compiled,
+ * a burst of load) is not locked out for good.
  *
  * <p>Estimates are moving averages of wall time that follow a faster sample at once
  * halfway and a slower one by an eighth: on a shared machine the noise of a sample is
@@ -81,9 +82,10 @@ final class FanOutCosts {
 				return true;
 			}
 			boolean preferSequential = sequential < parallel;
+			long preferred = preferSequential ? sequential : parallel;
+			long other = preferSequential ? parallel : sequential;
 			int call = ++this.calls;
-			if (call % EXPLORE_EVERY == 0
-					&& (preferSequential || sequential < 2 * parallel || call % EXPLORE_RARELY == 0)) {
+			if (call % EXPLORE_EVERY == 0 && (other < 2 * preferred || call % EXPLORE_RARELY == 0)) {
 				return !preferSequential;
 			}
 			return preferSequential;

@@ -59,6 +59,25 @@ class FanOutCostsTest {
 	}
 
 	@Test
+	void aWorkloadThatGainsFromRunningOnTheCallerRarelyRunsInParallel() {
+		FanOutCosts.Cost cost = new FanOutCosts().of("fast statements");
+		cost.parallel(100_000, 20_000);
+		assertThat(cost.runSequentially(LIMIT)).isTrue();
+		cost.sequential(20_000);
+		int parallelRuns = 0;
+		for (int i = 0; i < 4 * FanOutCosts.EXPLORE_RARELY; i++) {
+			if (cost.runSequentially(LIMIT)) {
+				cost.sequential(20_000);
+			}
+			else {
+				parallelRuns++;
+				cost.parallel(100_000, 20_000);
+			}
+		}
+		assertThat(parallelRuns).isEqualTo(4);
+	}
+
+	@Test
 	void estimatesFollowFasterSamplesQuicklyAndSlowerOnesSlowly() {
 		FanOutCosts.Cost cost = new FanOutCosts().of("noisy");
 		cost.parallel(80_000, 0);
