@@ -34,7 +34,7 @@ final class FanOutCosts {
 	/** One call in this many runs the way that is not preferred, to re-measure it. */
 	static final int EXPLORE_EVERY = 64;
 
-	/** How often a sequential run is tried while it is estimated to cost twice the parallel one or more. */
+	/** How often the way not preferred is tried while it is estimated to cost twice the preferred one or more. */
 	static final int EXPLORE_RARELY = 1024;
 
 	private final ConcurrentHashMap<Object, Cost> costs = new ConcurrentHashMap<>();
