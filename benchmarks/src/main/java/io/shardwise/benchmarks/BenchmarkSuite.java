@@ -131,9 +131,12 @@ public final class BenchmarkSuite {
 			new Paired("jpaKeyedFinder", "2a. JPA keyed `findByContinentAndCity(@ShardKey ..)`", 0.95),
 			new Paired("jpaFindById", "2b. JPA `findById` with a Shardwise id", 0.95),
 			new Paired("jdbcKeysetPage", "7a. Keyset page of 20, JDBC", 0.25),
+			new Paired("jpaKeysetWindow", "7b. Keyset `Window` of 20, JPA", 0.5),
 			new Paired("jdbcScatterById", "7c. Scatter by id, JDBC (`queryForOptional`)", 0.25),
 			new Paired("jpaScatterById", "7d. Scatter by a non-Shardwise id, JPA `findById`", 0.5),
+			new Paired("jpaSingleResult", "7e. Single result, JPA `findByCity`", 0.5),
 			new Paired("jpaCount", "7f. Count, JPA `countByCity`", 0.5),
+			new Paired("jpaExists", "7g. Exists, JPA `existsByCity`", 0.5),
 			new Paired("jdbcOffsetPage", "8a. `OFFSET 10000 LIMIT 20`, JDBC", 0.5),
 			new Paired("jpaFanOutInTransaction",
 					"9. Fan-out `findByCity` inside a read-only transaction vs outside one (unit of work)", Double.NaN));

@@ -96,6 +96,26 @@ public class PairedBenchmark {
 	}
 
 	@Benchmark
+	public void jpaKeysetWindow(SmallFanOutQueries sharded, UnshardedSmallQueries unsharded, Clock clock,
+			Blackhole blackhole) {
+		clock.time(blackhole, sharded::jpaKeysetWindow, unsharded::jpaKeysetWindow);
+	}
+
+	@Benchmark
+	public void jpaSingleResult(SmallFanOutQueries sharded, UnshardedSmallQueries unsharded, KeyCursor cursor,
+			Clock clock, Blackhole blackhole) {
+		String city = cursor.keys().cities()[cursor.next()];
+		clock.time(blackhole, () -> sharded.jpaFindByCity(city), () -> unsharded.jpaFindByCity(city));
+	}
+
+	@Benchmark
+	public void jpaExists(SmallFanOutQueries sharded, UnshardedSmallQueries unsharded, KeyCursor cursor,
+			Clock clock, Blackhole blackhole) {
+		String city = cursor.keys().cities()[cursor.next()];
+		clock.time(blackhole, () -> sharded.jpaExistsByCity(city), () -> unsharded.jpaExistsByCity(city));
+	}
+
+	@Benchmark
 	public void jdbcOffsetPage(SmallFanOutQueries sharded, UnshardedSmallQueries unsharded, Clock clock,
 			Blackhole blackhole) {
 		clock.time(blackhole, sharded::jdbcOffsetPage, unsharded::jdbcOffsetPage);

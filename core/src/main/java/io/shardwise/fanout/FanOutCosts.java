@@ -11,10 +11,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>A workload starts in parallel. A parallel run also measures its shard calls, whose
  * sum is the first guess of the sequential cost; if that guess is within the limit, the
  * next call runs sequentially once to measure it; from then on the cheaper side wins, and
- * every {@value #EXPLORE_EVERY}th call runs the other way to keep its estimate current
- * (a sequential run is only tried while its estimate is within twice the parallel one,
- * so a workload that clearly gains from parallelism never runs sequentially). Estimates
- * are exponentially weighted moving averages of wall time.
+ * every {@value #EXPLORE_EVERY}th call runs the other way to keep its estimate current.
+ * While the other way is estimated to cost more than twice the preferred one, it is only
+ * tried every {@value #EXPLORE_RARELY}th call: a workload that clearly gains from one way
+ * rarely pays for testing the other (on a fast database a parallel run costs several
+ * sequential ones), and one whose first sequential runs were slow (code not yet compiled,
+ * a burst of load) is not locked out for good.
+ *
+ * <p>Estimates are moving averages of wall time that follow a faster sample at once
+ * halfway and a slower one by an eighth: on a shared machine the noise of a sample is
+ * mostly time lost to other threads, which only ever adds, so the faster samples are
+ * nearer to what the workload costs.
  *
  * <p>The fields are updated without synchronization by concurrent callers: a lost update
  * only delays the estimate by one sample, and the fast path allocates nothing.
@@ -26,6 +33,9 @@ final class FanOutCosts {
 
 	/** One call in this many runs the way that is not preferred, to re-measure it. */
 	static final int EXPLORE_EVERY = 64;
+
+	/** How often the way not preferred is tried while it is estimated to cost twice the preferred one or more. */
+	static final int EXPLORE_RARELY = 1024;
 
 	private final ConcurrentHashMap<Object, Cost> costs = new ConcurrentHashMap<>();
 
@@ -72,7 +82,10 @@ final class FanOutCosts {
 				return true;
 			}
 			boolean preferSequential = sequential < parallel;
-			if (++this.calls % EXPLORE_EVERY == 0 && (preferSequential || sequential < 2 * parallel)) {
+			long preferred = preferSequential ? sequential : parallel;
+			long other = preferSequential ? parallel : sequential;
+			int call = ++this.calls;
+			if (call % EXPLORE_EVERY == 0 && (other < 2 * preferred || call % EXPLORE_RARELY == 0)) {
 				return !preferSequential;
 			}
 			return preferSequential;
@@ -108,7 +121,10 @@ final class FanOutCosts {
 		}
 
 		private static long average(long estimate, long sample) {
-			return (estimate < 0) ? sample : estimate + (sample - estimate) / 8;
+			if (estimate < 0) {
+				return sample;
+			}
+			return estimate + ((sample < estimate) ? (sample - estimate) / 2 : (sample - estimate) / 8);
 		}
 
 	}

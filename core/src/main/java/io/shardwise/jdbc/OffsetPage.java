@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -20,6 +21,7 @@ import io.shardwise.routing.Shard;
 import org.springframework.dao.InvalidDataAccessApiUsageException;
 import org.springframework.data.domain.Pageable;
 import org.springframework.data.domain.Sort;
+
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 
@@ -42,9 +44,14 @@ import org.springframework.jdbc.core.RowMapper;
  * {@code select ... from ... [where ...]} (with GROUP BY, DISTINCT, UNION, a comment...)
  * runs as a derived table instead, its columns referred to by label.
  *
- * <p>On evenly spread rows {@code o - r} is small; on rows whose order clusters on one shard
- * it grows towards {@code o (N - 1) / N}. Small offsets ({@code o / N < s}) take one round
- * of {@code o + s} rows per shard instead.
+ * <p>On evenly spread rows {@code o - r} is small; on rows whose order clusters on some
+ * shards (time-ordered ids written at different rates, say) it grows towards
+ * {@code o (N - 1) / N}. While it is larger than a few pages, up to
+ * {@value #MAX_REFINEMENTS} rounds move m closer: the gap is shared out between the shards
+ * in proportion to their rows before m, each shard with a share returns the row that
+ * many rows after m, and the smallest of those, counted exactly as in step 2, replaces m
+ * if it is not past the offset. Small offsets ({@code o / N < s}) take one round of
+ * {@code o + s} rows per shard instead.
  *
  * <p>The order is the page's sort followed by a unique column, so that ties break the
  * same way on every shard and in the merge. Sort keys are compared in Java as the
@@ -65,6 +72,9 @@ final class OffsetPage {
 	private static final Pattern WHERE = Pattern.compile("\\bwhere\\b");
 
 	private static final String ALIAS = "shardwise_page";
+
+	/** At most this many rounds move the lower bound closer to the page. */
+	private static final int MAX_REFINEMENTS = 3;
 
 	/** The query up to its WHERE condition, or all of it (if it has none, or as a derived table). */
 	private final String sql;
@@ -211,7 +221,8 @@ final class OffsetPage {
 		return statement.append(tail).toString();
 	}
 
-	<T> List<T> query(FanOutExecutor executor, JdbcTemplate jdbcTemplate, List<Shard> shards, Pageable pageable,
+	<T> List<T> query(FanOutExecutor executor, JdbcTemplate jdbcTemplate, List<Shard> shards,
+			Pageable pageable,
 			RowMapper<T> rowMapper, Object[] args) {
 		long offset = pageable.getOffset();
 		int size = pageable.getPageSize();
@@ -256,14 +267,108 @@ final class OffsetPage {
 					return own.isEmpty() ? counted : perShard - counted;
 				});
 		requireAll(answered, counts);
-		long position = counts.values().stream().mapToLong(Long::longValue).sum();
-		// Round 3: the page's rows, from the smallest boundary on.
-		long skip = offset - position;
-		List<T> rows = fetch(executor, jdbcTemplate, answered, smallest, skip + size, rowMapper, args);
+		Bound bound = new Bound(smallest, counts);
+		// Rows whose order clusters on some shards leave m far before the page: move it
+		// closer while that saves fetching many rows.
+		for (int round = 0; round < MAX_REFINEMENTS && offset - bound.position() > refineAbove(size); round++) {
+			Bound closer = refine(executor, jdbcTemplate, answered, bound, offset, args);
+			if (closer == null) {
+				break;
+			}
+			if (closer == Bound.PAST_THE_END) {
+				return List.of();
+			}
+			bound = closer;
+		}
+		// Round 3: the page's rows, from the bound on.
+		long skip = offset - bound.position();
+		List<T> rows = fetch(executor, jdbcTemplate, answered, bound.key(), skip + size, rowMapper, args);
 		return page(rows, skip, size);
 	}
 
-	private <T> List<T> fetch(FanOutExecutor executor, JdbcTemplate jdbcTemplate, List<Shard> shards, Object[] from,
+	/** The gap in rows between the bound and the page above which a refinement is tried. */
+	private static long refineAbove(int size) {
+		return Math.max(4L * size, 64);
+	}
+
+	/**
+	 * Find a bound closer to the page than {@code bound}, whose exact position is at most
+	 * {@code offset}. The gap to the page is shared out between the shards in proportion
+	 * to their rows before the bound (a guess that rows go on as they began); each shard
+	 * with a share returns the row that many rows after the bound, the smallest of those
+	 * is the candidate, and each shard counts its rows before it (from its own row down
+	 * to the candidate, or from the bound up to it). Every shard has at most its share
+	 * more rows before the candidate unless it had no share, so the exact count decides:
+	 * a candidate past the offset is not used.
+	 * @return the closer bound, {@link Bound#PAST_THE_END} if every shard had a share and
+	 * none has that many rows (so there are at most offset rows), or {@code null} if no
+	 * closer bound was found
+	 */
+	private Bound refine(FanOutExecutor executor, JdbcTemplate jdbcTemplate, List<Shard> shards,
+			Bound bound, long offset, Object[] args) {
+		long gap = offset - bound.position();
+		long weight = bound.position() + shards.size();
+		Map<Shard, Long> shares = new LinkedHashMap<>();
+		for (Shard shard : shards) {
+			long share = share(gap, bound.before().get(shard) + 1, weight);
+			if (share > 0) {
+				shares.put(shard, share);
+			}
+		}
+		if (shares.isEmpty()) {
+			return null;
+		}
+		List<Object> fromParams = new ArrayList<>();
+		String boundarySql = statement(compare(bound.key(), false, fromParams), " order by " + orderBy()
+				+ " limit 1 offset ?");
+		Object[] from = fromParams.toArray();
+		Map<Shard, List<Object[]>> rows = executor.execute(ShardCallKind.FAN_OUT, "ShardedJdbcTemplate queryPage",
+				boundarySql, List.copyOf(shares.keySet()), (shard) -> jdbcTemplate
+					.query(boundarySql, (rs, row) -> keyOf(rs), append(append(args, from), shares.get(shard))));
+		requireAll(List.copyOf(shares.keySet()), rows);
+		Object[] candidate = null;
+		for (List<Object[]> row : rows.values()) {
+			if (!row.isEmpty() && (candidate == null || this.order.compare(row.get(0), candidate) < 0)) {
+				candidate = row.get(0);
+			}
+		}
+		if (candidate == null) {
+			return (shares.size() == shards.size()) ? Bound.PAST_THE_END : null;
+		}
+		if (this.order.compare(candidate, bound.key()) <= 0) {
+			return null;
+		}
+		Object[] next = candidate;
+		Map<Shard, Long> before = executor.execute(ShardCallKind.FAN_OUT, "ShardedJdbcTemplate queryPage",
+				boundarySql + " count", shards, (shard) -> {
+					List<Object[]> own = rows.get(shard);
+					List<Object> params = new ArrayList<>();
+					boolean fromOwn = own != null && !own.isEmpty();
+					// Rows in [candidate, own row), or in [bound, candidate).
+					String condition = fromOwn
+							? "(" + compare(next, false, params) + ") and (" + compare(own.get(0), true, params) + ")"
+							: "(" + compare(bound.key(), false, params) + ") and (" + compare(next, true, params) + ")";
+					String countSql = "select count(*) " + statement(condition, "").substring(this.fromIndex);
+					Long counted = jdbcTemplate
+						.queryForObject(countSql, Long.class, append(args, params.toArray()));
+					long earlier = bound.before().get(shard);
+					return fromOwn ? earlier + shares.get(shard) - counted : earlier + counted;
+				});
+		requireAll(shards, before);
+		Bound closer = new Bound(next, before);
+		return (closer.position() <= offset) ? closer : null;
+	}
+
+	/** {@code gap * part / whole}, rounded down, without overflow. */
+	private static long share(long gap, long part, long whole) {
+		return java.math.BigInteger.valueOf(gap)
+			.multiply(java.math.BigInteger.valueOf(part))
+			.divide(java.math.BigInteger.valueOf(whole))
+			.longValue();
+	}
+
+	private <T> List<T> fetch(FanOutExecutor executor, JdbcTemplate jdbcTemplate, List<Shard> shards,
+			Object[] from,
 			long limit, RowMapper<T> rowMapper, Object[] args) {
 		List<Object> fromArgs = new ArrayList<>();
 		String fetchSql = statement((from != null) ? compare(from, false, fromArgs) : null,
@@ -387,6 +492,25 @@ final class OffsetPage {
 	}
 
 	private record Keyed<T>(Object[] key, T value) {
+	}
+
+	/**
+	 * A lower bound of the page: a row's sort key and, for each shard, how many of its
+	 * rows come before it; their sum is the key's exact position.
+	 */
+	private record Bound(Object[] key, Map<Shard, Long> before) {
+
+		/** There is no row at the offset. */
+		static final Bound PAST_THE_END = new Bound(new Object[0], Map.of());
+
+		long position() {
+			long position = 0;
+			for (long rows : this.before.values()) {
+				position += rows;
+			}
+			return position;
+		}
+
 	}
 
 	/**

@@ -15,6 +15,7 @@ import io.shardwise.routing.ShardRoutingDataSource;
 import io.shardwise.routing.ShardRoutingException;
 import io.shardwise.routing.ShardUnavailableException;
 import io.shardwise.routing.ShardedTransaction;
+import io.shardwise.routing.Shards;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.jdbc.datasource.ConnectionHolder;
@@ -79,6 +80,9 @@ public final class ShardUnitOfWork implements ShardedTransaction, TransactionSyn
 	private boolean switching;
 
 	private ConnectionHolder homeConnection;
+
+	/** The shards of the routing DataSource, for their availability; {@code null} if unknown. */
+	private Shards shards;
 
 	private JpaUnitOfWork jpa;
 
@@ -233,6 +237,11 @@ public final class ShardUnitOfWork implements ShardedTransaction, TransactionSyn
 	}
 
 	private Connection open(Shard shard) {
+		String outOfService = (this.shards != null) ? this.shards.availability().reasonOutOfService(shard.id()) : null;
+		if (outOfService != null) {
+			// As the routing DataSource does: a shard held out of service fails at once.
+			throw new ShardUnavailableException(shard.id(), outOfService, null);
+		}
 		Connection connection;
 		try {
 			connection = shard.dataSource().getConnection();
@@ -270,6 +279,7 @@ public final class ShardUnitOfWork implements ShardedTransaction, TransactionSyn
 			if (value instanceof ConnectionHolder holder && key instanceof DataSource dataSource
 					&& isShardwise(dataSource)) {
 				this.homeConnection = holder;
+				this.shards = shardsOf(dataSource);
 				pinToHome(holder.getConnection());
 				TransactionSynchronizationManager.unbindResource(key);
 				TransactionSynchronizationManager.bindResource(key, new RoutingConnectionHolder(this, holder));
@@ -298,6 +308,15 @@ public final class ShardUnitOfWork implements ShardedTransaction, TransactionSyn
 			catch (Throwable ex) {
 				throw new IllegalStateException(ex);
 			}
+		}
+	}
+
+	private static Shards shardsOf(DataSource dataSource) {
+		try {
+			return dataSource.unwrap(ShardRoutingDataSource.class).getShards();
+		}
+		catch (SQLException ex) {
+			return null;
 		}
 	}
 

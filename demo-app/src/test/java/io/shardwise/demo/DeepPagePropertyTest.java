@@ -39,12 +39,14 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * boundary search: for random sorts (with many ties and NULLs, random directions and
  * NULL handling), offsets, sizes and filters, the page from four shards equals
  * {@code ORDER BY ..., id LIMIT size OFFSET offset} on one database holding the same
- * rows, on H2 and on PostgreSQL. The rows are spread over the shards at random or
- * clustered by their order, the case where the boundary search reads the most.
+ * rows, on H2 and on PostgreSQL. The rows are spread over the shards at random, clustered
+ * by their order (the case where the boundary search reads the most), or, for a third,
+ * with time-ordered ids written to the shards at skewed rates that change halfway (the
+ * case that its refinement rounds move the bound closer for).
  */
 class DeepPagePropertyTest {
 
-	private static final int ROWS = 600;
+	private static final int ROWS = 900;
 
 	private static final List<String> SHARDS = List.of("north_america", "asia", "europe", "south_america");
 
@@ -94,17 +96,30 @@ class DeepPagePropertyTest {
 			System.out.println("Deep page property data: seed " + this.seed + " (-Dshardwise.test.seed=" + this.seed
 					+ " replays it), " + ROWS + " rows");
 			for (int i = 0; i < ROWS; i++) {
-				long id = 1 + random.nextInt(1_000_000) * 1000L + i;
+				// The last third: time-ordered ids (after all others), written to the shards
+				// at different rates, as the benchmark's loaders write them.
+				boolean timeOrdered = i >= ROWS * 2 / 3;
+				long id = timeOrdered ? 1_000_000_000L + i : 1 + random.nextInt(1_000_000) * 1000L + i;
 				Integer a = (random.nextInt(6) == 0) ? null : random.nextInt(5);
 				String b = (random.nextInt(5) == 0) ? null : "abcd".substring(0, 1 + random.nextInt(3 + (i % 2)));
 				double c = random.nextInt(40) / 4.0;
 				// The first half at random, the second clustered: shard by c, so that each
 				// shard's rows lie together in an order by c.
-				int shard = (i < ROWS / 2) ? random.nextInt(SHARDS.size()) : Math.min(3, (int) (c / 2.5));
+				int shard = timeOrdered ? skewed(random)
+						: (i < ROWS / 3) ? random.nextInt(SHARDS.size()) : Math.min(3, (int) (c / 2.5));
 				Object[] row = { id, a, b, c };
 				shardTemplates.get(shard).update("insert into items (id, a, b, c) values (?, ?, ?, ?)", row);
 				this.truth.update("insert into items (id, a, b, c) values (?, ?, ?, ?)", row);
 			}
+		}
+
+		/** A shard with weights 60, 25, 10 and 5 %, but the rates change halfway through. */
+		private int skewedRows;
+
+		private int skewed(Random random) {
+			int percent = random.nextInt(100);
+			int shard = (percent < 60) ? 0 : (percent < 85) ? 1 : (percent < 95) ? 2 : 3;
+			return (this.skewedRows++ < ROWS / 6) ? shard : 3 - shard;
 		}
 
 		private HikariDataSource pool(String url) {
@@ -127,7 +142,8 @@ class DeepPagePropertyTest {
 		void pagesEqualOneDatabase() {
 			Random random = new Random(this.seed + 1);
 			for (int i = 0; i < 120; i++) {
-				Sort sort = randomSort(random);
+				// By id alone a quarter of the time: the time-ordered third then lies skewed.
+				Sort sort = (random.nextInt(4) == 0) ? Sort.by("id") : randomSort(random);
 				double minC = (random.nextInt(4) == 0) ? random.nextInt(40) / 4.0 : 0;
 				int size = 1 + random.nextInt(random.nextBoolean() ? 5 : 60);
 				long offset = switch (random.nextInt(4)) {
