@@ -138,6 +138,7 @@ public final class BenchmarkSuite {
 			new Paired("jpaCount", "7f. Count, JPA `countByCity`", 0.5),
 			new Paired("jpaExists", "7g. Exists, JPA `existsByCity`", 0.5),
 			new Paired("jdbcOffsetPage", "8a. `OFFSET 10000 LIMIT 20`, JDBC", 0.5),
+			new Paired("jpaDeepPage", "8b. `Page` 500 of 20 with total, JPA `findAll(Pageable)`", 0.5),
 			new Paired("jpaFanOutInTransaction",
 					"9. Fan-out `findByCity` inside a read-only transaction vs outside one (unit of work)", Double.NaN));
 

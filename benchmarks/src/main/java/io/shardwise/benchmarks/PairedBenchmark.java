@@ -121,6 +121,12 @@ public class PairedBenchmark {
 		clock.time(blackhole, sharded::jdbcOffsetPage, unsharded::jdbcOffsetPage);
 	}
 
+	@Benchmark
+	public void jpaDeepPage(SmallFanOutQueries sharded, UnshardedSmallQueries unsharded, Clock clock,
+			Blackhole blackhole) {
+		clock.time(blackhole, sharded::jpaDeepPage, unsharded::jpaDeepPage);
+	}
+
 	/**
 	 * The unit of work's price (issue 9): the same single-result fan-out (four shards,
 	 * entities loaded) inside a read-only transaction, where it runs shard after shard on

@@ -165,11 +165,14 @@ public final class FanOutExecutor implements AutoCloseable {
 			}
 			long start = System.nanoTime();
 			if (cost.runSequentially(this.sequentialLimitNanos) && callerMayRunShardCalls()) {
-				Map<Shard, T> results = executeSequentially(kind, operation, shards, call, true);
-				if (results.size() == shards.size()) {
+				try {
+					return executeSequentially(kind, operation, shards, call, true);
+				}
+				finally {
+					// Failures count too: a shard that held the caller up to the deadline (and
+					// so the shards after it) makes the parallel way the cheaper one.
 					cost.sequential(System.nanoTime() - start);
 				}
-				return results;
 			}
 			AtomicLong shardCallNanos = new AtomicLong();
 			Map<Shard, T> results = executeInParallel(kind, operation, shards, (shard) -> {
@@ -319,13 +322,20 @@ public final class FanOutExecutor implements AutoCloseable {
 	 * Run the shard calls one after the other on the calling thread. {@code asWorker}: the
 	 * caller stands in for the workers of a parallel run: each shard call holds one of the
 	 * {@code maxParallelism} permits, a fan-out inside it runs sequentially as on a worker,
-	 * and the deadline is checked before each shard call.
+	 * the deadline is checked before each shard call, and (outside a transaction) the
+	 * call's statements get the rest of the deadline as their query timeout.
 	 */
 	private <T> Map<Shard, T> executeSequentially(ShardCallKind kind, String operation, List<Shard> shards,
 			ShardCall<T> call, boolean asWorker) {
 		long start = System.nanoTime();
 		Map<Shard, T> results = new LinkedHashMap<>();
 		Map<String, Throwable> failures = new LinkedHashMap<>();
+		// No one is left to cancel a statement that blocks the caller (a locked table): as
+		// on a worker, its statements get the rest of the deadline as their query timeout.
+		// Not inside a transaction, whose connections outlive the fan-out.
+		StatementCancellation timeouts = (asWorker && this.timeout != null
+				&& !TransactionSynchronizationManager.isSynchronizationActive())
+						? new StatementCancellation(start + this.timeout.toNanos(), true) : null;
 		for (int i = 0; i < shards.size(); i++) {
 			Shard shard = shards.get(i);
 			if (asWorker && !acquireBeforeDeadline(operation, start)) {
@@ -340,6 +350,9 @@ public final class FanOutExecutor implements AutoCloseable {
 			if (asWorker) {
 				WORKER.set(Boolean.TRUE);
 			}
+			if (timeouts != null) {
+				timeouts.enter();
+			}
 			try {
 				results.put(shard, run(kind, operation, shard, () -> call.call(shard)));
 			}
@@ -353,6 +366,9 @@ public final class FanOutExecutor implements AutoCloseable {
 				failures.put(shard.id(), ex);
 			}
 			finally {
+				if (timeouts != null) {
+					timeouts.exit();
+				}
 				if (asWorker) {
 					// set, not remove: the thread keeps its entry and the next call allocates nothing.
 					WORKER.set(worker);
