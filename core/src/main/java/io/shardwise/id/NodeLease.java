@@ -47,6 +47,9 @@ public final class NodeLease implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(NodeLease.class);
 
+	/** How long {@link #close()} waits for the release of the node. */
+	private static final long RELEASE_WAIT_MILLIS = 2000;
+
 	private final DataSource dataSource;
 
 	private final String database;
@@ -319,6 +322,24 @@ public final class NodeLease implements AutoCloseable {
 		if (this.lostTo != null || this.node < 0) {
 			return;
 		}
+		// Bounded: with the database gone, getting a connection would wait for the pool's
+		// connection timeout and hold up the shutdown; the lease expires on its own.
+		Thread release = new Thread(this::release, "shardwise-node-lease-release-" + this.node);
+		release.setDaemon(true);
+		release.start();
+		try {
+			release.join(RELEASE_WAIT_MILLIS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		if (release.isAlive()) {
+			logger.warn("Gave up releasing id node " + this.node + " in " + this.database + " after "
+					+ RELEASE_WAIT_MILLIS + " ms; it expires on its own");
+		}
+	}
+
+	private void release() {
 		try (Connection connection = this.dataSource.getConnection();
 				PreparedStatement delete = connection
 					.prepareStatement("delete from " + TABLE + " where node = ? and owner = ?")) {
