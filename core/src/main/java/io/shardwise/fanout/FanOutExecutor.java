@@ -80,6 +80,8 @@ public final class FanOutExecutor implements AutoCloseable {
 
 	private final long sequentialLimitNanos;
 
+	private final DeadlineWatchdog deadlines;
+
 	/**
 	 * Create an executor with no deadline, the {@code fail} policy and no observer.
 	 * @param maxParallelism the most shard calls that run at once, across all callers
@@ -109,6 +111,7 @@ public final class FanOutExecutor implements AutoCloseable {
 		// A sequential run must be expected to take a small part of the deadline, since it
 		// checks the deadline only between shard calls.
 		this.sequentialLimitNanos = (timeout != null) ? timeout.toNanos() / 100 : Long.MAX_VALUE;
+		this.deadlines = (timeout != null) ? new DeadlineWatchdog(timeout) : null;
 	}
 
 	/**
@@ -234,7 +237,7 @@ public final class FanOutExecutor implements AutoCloseable {
 		Map<Future<T>, StatementCancellation> cancellations = new HashMap<>();
 		long deadline = start + ((this.timeout != null) ? this.timeout.toNanos() : 0);
 		for (Shard shard : shards) {
-			StatementCancellation cancellation = new StatementCancellation(deadline, this.timeout != null);
+			StatementCancellation cancellation = new StatementCancellation(deadline, this.timeout != null, true);
 			Future<T> future = completion
 				.submit(this.observer.onWorker(() -> runOnWorker(kind, operation, shard, call, cancellation)));
 			futures.put(future, shard);
@@ -322,20 +325,35 @@ public final class FanOutExecutor implements AutoCloseable {
 	 * Run the shard calls one after the other on the calling thread. {@code asWorker}: the
 	 * caller stands in for the workers of a parallel run: each shard call holds one of the
 	 * {@code maxParallelism} permits, a fan-out inside it runs sequentially as on a worker,
-	 * the deadline is checked before each shard call, and (outside a transaction) the
-	 * call's statements get the rest of the deadline as their query timeout.
+	 * the deadline is checked before each shard call, and (outside a transaction) a
+	 * statement still running at the deadline is cancelled by the {@link DeadlineWatchdog}.
 	 */
 	private <T> Map<Shard, T> executeSequentially(ShardCallKind kind, String operation, List<Shard> shards,
 			ShardCall<T> call, boolean asWorker) {
 		long start = System.nanoTime();
+		// No one is left to cancel a statement that blocks the caller (a locked table): the
+		// watchdog cancels the statements once the deadline has passed, as the caller of a
+		// parallel run would. Not inside a transaction, whose connections outlive the fan-out.
+		StatementCancellation cancellation = (asWorker && this.timeout != null
+				&& !TransactionSynchronizationManager.isSynchronizationActive())
+						? new StatementCancellation(start + this.timeout.toNanos(), true, false) : null;
+		if (cancellation != null) {
+			this.deadlines.watch(cancellation);
+		}
+		try {
+			return runOneAfterAnother(kind, operation, shards, call, asWorker, start, cancellation);
+		}
+		finally {
+			if (cancellation != null) {
+				this.deadlines.unwatch(cancellation);
+			}
+		}
+	}
+
+	private <T> Map<Shard, T> runOneAfterAnother(ShardCallKind kind, String operation, List<Shard> shards,
+			ShardCall<T> call, boolean asWorker, long start, StatementCancellation cancellation) {
 		Map<Shard, T> results = new LinkedHashMap<>();
 		Map<String, Throwable> failures = new LinkedHashMap<>();
-		// No one is left to cancel a statement that blocks the caller (a locked table): as
-		// on a worker, its statements get the rest of the deadline as their query timeout.
-		// Not inside a transaction, whose connections outlive the fan-out.
-		StatementCancellation timeouts = (asWorker && this.timeout != null
-				&& !TransactionSynchronizationManager.isSynchronizationActive())
-						? new StatementCancellation(start + this.timeout.toNanos(), true) : null;
 		for (int i = 0; i < shards.size(); i++) {
 			Shard shard = shards.get(i);
 			if (asWorker && !acquireBeforeDeadline(operation, start)) {
@@ -350,8 +368,8 @@ public final class FanOutExecutor implements AutoCloseable {
 			if (asWorker) {
 				WORKER.set(Boolean.TRUE);
 			}
-			if (timeouts != null) {
-				timeouts.enter();
+			if (cancellation != null) {
+				cancellation.enter();
 			}
 			try {
 				results.put(shard, run(kind, operation, shard, () -> call.call(shard)));
@@ -366,8 +384,8 @@ public final class FanOutExecutor implements AutoCloseable {
 				failures.put(shard.id(), ex);
 			}
 			finally {
-				if (timeouts != null) {
-					timeouts.exit();
+				if (cancellation != null) {
+					cancellation.exit();
 				}
 				if (asWorker) {
 					// set, not remove: the thread keeps its entry and the next call allocates nothing.
@@ -498,6 +516,9 @@ public final class FanOutExecutor implements AutoCloseable {
 	@Override
 	public void close() {
 		this.executor.shutdownNow();
+		if (this.deadlines != null) {
+			this.deadlines.close();
+		}
 	}
 
 	private static ThreadFactory virtualThreadFactory() {

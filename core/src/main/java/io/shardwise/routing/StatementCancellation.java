@@ -15,8 +15,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Lets one shard call, running on its own thread, be stopped at the database: the
  * connections that {@link ShardRoutingDataSource} hands out on that thread remember the
- * statements they create, give each a query timeout that ends at the call's deadline,
- * and refuse to create statements once the call is cancelled.
+ * statements they create, refuse to create statements once the call is cancelled or
+ * its deadline has passed, and, if asked to, give each statement a query timeout that
+ * ends at the deadline.
  *
  * <p>Interrupting the thread alone is not enough: on a virtual thread (Java 21+) an
  * interrupt closes the socket of a statement in progress, the server keeps running the
@@ -36,6 +37,8 @@ public final class StatementCancellation {
 
 	private final boolean hasDeadline;
 
+	private final boolean timesStatements;
+
 	private final List<Statement> statements = new ArrayList<>();
 
 	private int openConnections;
@@ -44,13 +47,28 @@ public final class StatementCancellation {
 
 	/**
 	 * Create the cancellation of one shard call.
-	 * @param deadlineNanos the {@link System#nanoTime()} at which the call's statements
-	 * time out, if {@code hasDeadline}
+	 * @param deadlineNanos the {@link System#nanoTime()} after which the call may not
+	 * start statements, if {@code hasDeadline}
 	 * @param hasDeadline whether the call has a deadline
+	 * @param timesStatements whether each statement gets the rest of the deadline as its
+	 * query timeout, so that the driver stops it even if no one cancels it; some drivers
+	 * charge for that on every statement (H2 runs a {@code SET} and parses the next
+	 * statement again), so a caller that cancels at the deadline itself passes
+	 * {@code false}
 	 */
-	public StatementCancellation(long deadlineNanos, boolean hasDeadline) {
+	public StatementCancellation(long deadlineNanos, boolean hasDeadline, boolean timesStatements) {
 		this.deadlineNanos = deadlineNanos;
 		this.hasDeadline = hasDeadline;
+		this.timesStatements = hasDeadline && timesStatements;
+	}
+
+	/**
+	 * Return whether the call has a deadline and it has passed.
+	 * @param nowNanos the current {@link System#nanoTime()}
+	 * @return whether the call is late
+	 */
+	public boolean isPastDeadline(long nowNanos) {
+		return this.hasDeadline && nowNanos - this.deadlineNanos >= 0;
 	}
 
 	/**
@@ -120,12 +138,15 @@ public final class StatementCancellation {
 			throw cancelledException();
 		}
 		this.statements.add(statement);
-		if (this.hasDeadline) {
-			long remaining = this.deadlineNanos - System.nanoTime();
-			if (remaining <= 0) {
-				statement.close();
-				throw cancelledException();
-			}
+		if (!this.hasDeadline) {
+			return;
+		}
+		long remaining = this.deadlineNanos - System.nanoTime();
+		if (remaining <= 0) {
+			statement.close();
+			throw cancelledException();
+		}
+		if (this.timesStatements) {
 			// Whole seconds, rounded up: the driver stops a statement the deadline missed
 			// even if no one is left to cancel it.
 			statement.setQueryTimeout((int) Math.max(1, (TimeUnit.NANOSECONDS.toMillis(remaining) + 999) / 1000));

@@ -11,11 +11,13 @@ import io.shardwise.observation.ShardCallKind;
 import io.shardwise.observation.ShardCallObserver;
 import io.shardwise.routing.Shard;
 import io.shardwise.routing.ShardContext;
+import io.shardwise.routing.ShardRoutingDataSource;
 import io.shardwise.testsupport.H2Shards;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -221,6 +223,50 @@ class FanOutSequentialTest {
 		assertThat(failure.getFailures()).containsOnlyKeys("b", "c", "d");
 		assertThat(failure.getFailures().values()).allSatisfy(
 				(cause) -> assertThat(cause).isInstanceOf(TimeoutException.class).hasMessageContaining("500 ms"));
+	}
+
+	@Test
+	void sequentialRunCancelsAStatementStillRunningAtTheDeadline() throws Exception {
+		// On a thread of its own only so that a statement left running fails the test
+		// instead of hanging it.
+		java.util.concurrent.FutureTask<ShardFanOutException> test = new java.util.concurrent.FutureTask<>(
+				this::runAStatementPastTheDeadlineOnTheCaller);
+		Thread caller = new Thread(test, "caller");
+		caller.setDaemon(true);
+		caller.start();
+		ShardFanOutException failure = test.get(60, java.util.concurrent.TimeUnit.SECONDS);
+		assertThat(failure.getFailures()).containsOnlyKeys("a");
+		assertThat(failure.getFailures().get("a")).hasRootCauseInstanceOf(java.sql.SQLTimeoutException.class)
+			.rootCause()
+			.hasMessageContaining("Statement was canceled");
+	}
+
+	private ShardFanOutException runAStatementPastTheDeadlineOnTheCaller() {
+		JdbcTemplate jdbc = new JdbcTemplate(new ShardRoutingDataSource(this.h2.shards()));
+		Thread caller = Thread.currentThread();
+		boolean[] slow = { false };
+		Map<String, Thread> threads = new ConcurrentHashMap<>();
+		FanOutExecutor.ShardCall<Long> call = (shard) -> {
+			threads.put(shard.id(), Thread.currentThread());
+			// Minutes of work: only a cancellation ends it within the deadline.
+			return jdbc.queryForObject("select sum(x) from system_range(1, ?)", Long.class,
+					slow[0] ? 100_000_000_000L : 1L);
+		};
+		for (int i = 0; i < 5 || (threads.get("a") != caller && i < 1000); i++) {
+			this.executor.execute(ShardCallKind.FAN_OUT, "long", this.shards, call);
+		}
+		assertThat(threads.get("a")).isSameAs(caller);
+		slow[0] = true;
+		ShardFanOutException failure;
+		do {
+			// One run in 64 re-measures in parallel, where the caller cancels; the next is
+			// sequential again.
+			threads.clear();
+			failure = catchThrowableOfType(ShardFanOutException.class,
+					() -> this.executor.execute(ShardCallKind.FAN_OUT, "long", this.shards, call));
+		}
+		while (threads.get("a") != caller);
+		return failure;
 	}
 
 }
