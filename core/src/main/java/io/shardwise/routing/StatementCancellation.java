@@ -1,5 +1,6 @@
 package io.shardwise.routing;
 
+import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -31,7 +32,11 @@ public final class StatementCancellation {
 
 	private static final ThreadLocal<StatementCancellation> CURRENT = new ThreadLocal<>();
 
-	private static final Class<?>[] CONNECTION = { Connection.class };
+	/**
+	 * The constructor of the tracking connections' proxy class, looked up once:
+	 * {@code Proxy.newProxyInstance} looks the class up again on every call.
+	 */
+	private static final Constructor<?> TRACKING_PROXY = trackingProxyConstructor();
 
 	private final long deadlineNanos;
 
@@ -92,8 +97,23 @@ public final class StatementCancellation {
 
 	private synchronized Connection tracked(Connection connection) {
 		this.openConnections++;
-		return (Connection) Proxy.newProxyInstance(StatementCancellation.class.getClassLoader(), CONNECTION,
-				new TrackingConnection(connection));
+		try {
+			return (Connection) TRACKING_PROXY.newInstance(new TrackingConnection(connection));
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new IllegalStateException("Cannot create a tracking connection", ex);
+		}
+	}
+
+	private static Constructor<?> trackingProxyConstructor() {
+		Class<?> proxyClass = Proxy.newProxyInstance(StatementCancellation.class.getClassLoader(),
+				new Class<?>[] { Connection.class }, (proxy, method, args) -> null).getClass();
+		try {
+			return proxyClass.getConstructor(InvocationHandler.class);
+		}
+		catch (NoSuchMethodException ex) {
+			throw new IllegalStateException("A proxy class without its InvocationHandler constructor", ex);
+		}
 	}
 
 	/**
