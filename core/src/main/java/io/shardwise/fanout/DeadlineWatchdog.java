@@ -16,8 +16,11 @@ import io.shardwise.routing.StatementCancellation;
  *
  * <p>One daemon thread, started by the first {@link #watch watch}, looks at the watched
  * fan-outs every tick: a tenth of the fan-out timeout, between 10 ms and 1 s, so a
- * statement is stopped at most that long after the deadline. Watching costs a set
- * entry, not a wake-up of the thread.
+ * statement is stopped at most that long after the deadline. It cancels a late
+ * fan-out's statements again on every tick until the fan-out ends, since a statement
+ * that has been created but has not started running ignores a cancel; once cancelled,
+ * the fan-out cannot create statements. Watching costs a set entry, not a wake-up of
+ * the thread.
  */
 final class DeadlineWatchdog implements AutoCloseable {
 
@@ -72,7 +75,9 @@ final class DeadlineWatchdog implements AutoCloseable {
 			LockSupport.parkNanos(this, this.tickNanos);
 			long now = System.nanoTime();
 			for (StatementCancellation cancellation : this.watched) {
-				if (cancellation.isPastDeadline(now) && this.watched.remove(cancellation)) {
+				if (cancellation.isPastDeadline(now)) {
+					// On every tick until the fan-out ends: a statement created but not yet
+					// running ignores a cancel (H2, PostgreSQL), so one attempt can miss it.
 					StatementCancellation.cancelStatements(cancellation.cancel());
 				}
 			}
