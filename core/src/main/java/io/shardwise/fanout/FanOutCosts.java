@@ -9,7 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * repository method or an SQL text.
  *
  * <p>A workload starts in parallel. A parallel run also measures its shard calls, whose
- * sum is the first guess of the sequential cost; if that guess is within the limit, the
+ * sum is the first guess of the sequential cost (and later lowers an estimate above it,
+ * such as one left by a run that waited for a slow shard); if that guess is within the limit, the
  * next call runs sequentially once to measure it; from then on the cheaper side wins, and
  * every {@value #EXPLORE_EVERY}th call runs the other way to keep its estimate current.
  * While the other way is estimated to cost more than twice the preferred one, it is only
@@ -98,7 +99,12 @@ final class FanOutCosts {
 		 */
 		void parallel(long wallNanos, long shardCallNanos) {
 			this.parallelNanos = average(this.parallelNanos, wallNanos);
-			if (!this.sequentialMeasured) {
+			// Before the first sequential run the sum of the shard calls is the guess. After
+			// it, a smaller sum shows that the estimate is stale (a run held up by a slow shard
+			// or a burst of load) and brings it down, so that a workload whose estimate went
+			// over the limit is not kept off the caller for good; a larger sum is not taken,
+			// since shard calls on busy workers overstate what they cost in a row.
+			if (!this.sequentialMeasured || shardCallNanos < this.sequentialNanos) {
 				this.sequentialNanos = average(this.sequentialNanos, shardCallNanos);
 			}
 		}

@@ -94,4 +94,24 @@ class FanOutCostsTest {
 		assertThat(cost.runSequentially(300_000)).isFalse();
 	}
 
+	@Test
+	void aSequentialRunHeldUpBeyondTheLimitDoesNotKeepTheWorkloadOffTheCallerForGood() {
+		FanOutCosts.Cost cost = new FanOutCosts().of("once held up by a locked shard");
+		long limit = 5_000_000;
+		cost.parallel(100_000, 20_000);
+		assertThat(cost.runSequentially(limit)).isTrue();
+		cost.sequential(20_000);
+		// A shard held the caller up to a 500 ms deadline.
+		cost.sequential(500_000_000);
+		assertThat(cost.runSequentially(limit)).isFalse();
+		int parallelRuns = 0;
+		while (!cost.runSequentially(limit) && parallelRuns < 1000) {
+			parallelRuns++;
+			cost.parallel(100_000, 20_000);
+		}
+		// The parallel runs' shard calls, 20 us in all, bring the estimate back under the limit.
+		assertThat(parallelRuns).isBetween(1, 20);
+		assertThat(cost.sequentialNanos()).isLessThan(limit);
+	}
+
 }
