@@ -54,8 +54,9 @@ class FanOutSequentialTest {
 		Thread caller = Thread.currentThread();
 		Set<Thread> threads = ConcurrentHashMap.newKeySet();
 		// The first run is parallel (nothing is measured yet); the cheap calls then run here
-		// (a few more runs may be needed on a loaded machine).
-		for (int i = 0; i < 20 || (!threads.contains(caller) && i < 1000); i++) {
+		// (on a loaded machine a slow first try can leave the caller's way to be tried
+		// again only every 1,024th run: hence up to 5,000 runs).
+		for (int i = 0; i < 20 || (!threads.contains(caller) && i < 5000); i++) {
 			Map<Shard, String> results = this.executor.execute(ShardCallKind.FAN_OUT, "cheap", this.shards,
 					(shard) -> {
 						threads.add(Thread.currentThread());
@@ -133,7 +134,7 @@ class FanOutSequentialTest {
 		boolean[] onCaller = { false };
 		try (FanOutExecutor single = new FanOutExecutor(1, Duration.ofSeconds(5), FailurePolicy.FAIL,
 				ShardCallObserver.NONE)) {
-			for (int i = 0; i < 20 || (!onCaller[0] && i < 1000); i++) {
+			for (int i = 0; i < 20 || (!onCaller[0] && i < 5000); i++) {
 				single.execute(ShardCallKind.FAN_OUT, "outer", this.shards, (shard) -> {
 					boolean here = Thread.currentThread() == caller;
 					single.execute(ShardCallKind.FAN_OUT, "nested", this.shards, (inner) -> {
@@ -197,7 +198,6 @@ class FanOutSequentialTest {
 
 	@Test
 	void sequentialRunKeepsTheDeadline() {
-		Thread caller = Thread.currentThread();
 		boolean[] slow = { false };
 		Map<String, Thread> threads = new ConcurrentHashMap<>();
 		FanOutExecutor.ShardCall<String> call = (shard) -> {
@@ -207,19 +207,7 @@ class FanOutSequentialTest {
 			}
 			return shard.id();
 		};
-		for (int i = 0; i < 5 || (threads.get("a") != caller && i < 1000); i++) {
-			this.executor.execute(ShardCallKind.FAN_OUT, "cheap", this.shards, call);
-		}
-		assertThat(threads.get("a")).isSameAs(caller);
-		slow[0] = true;
-		ShardFanOutException failure;
-		do {
-			// One run in 64 re-measures in parallel; the one after it is sequential again.
-			threads.clear();
-			failure = catchThrowableOfType(ShardFanOutException.class,
-					() -> this.executor.execute(ShardCallKind.FAN_OUT, "cheap", this.shards, call));
-		}
-		while (threads.get("a") != caller);
+		ShardFanOutException failure = failureOnTheCaller("cheap", call, threads, slow);
 		assertThat(failure.getFailures()).containsOnlyKeys("b", "c", "d");
 		assertThat(failure.getFailures().values()).allSatisfy(
 				(cause) -> assertThat(cause).isInstanceOf(TimeoutException.class).hasMessageContaining("500 ms"));
@@ -243,7 +231,6 @@ class FanOutSequentialTest {
 
 	private ShardFanOutException runAStatementPastTheDeadlineOnTheCaller() {
 		JdbcTemplate jdbc = new JdbcTemplate(new ShardRoutingDataSource(this.h2.shards()));
-		Thread caller = Thread.currentThread();
 		boolean[] slow = { false };
 		Map<String, Thread> threads = new ConcurrentHashMap<>();
 		FanOutExecutor.ShardCall<Long> call = (shard) -> {
@@ -252,21 +239,31 @@ class FanOutSequentialTest {
 			return jdbc.queryForObject("select sum(x) from system_range(1, ?)", Long.class,
 					slow[0] ? 100_000_000_000L : 1L);
 		};
-		for (int i = 0; i < 5 || (threads.get("a") != caller && i < 1000); i++) {
-			this.executor.execute(ShardCallKind.FAN_OUT, "long", this.shards, call);
-		}
-		assertThat(threads.get("a")).isSameAs(caller);
-		slow[0] = true;
-		ShardFanOutException failure;
-		do {
-			// One run in 64 re-measures in parallel, where the caller cancels; the next is
-			// sequential again.
+		return failureOnTheCaller("long", call, threads, slow);
+	}
+
+	/**
+	 * Run a cheap workload until the executor runs it on the caller, then once with
+	 * {@code failing} set, and return that run's failure; if that run was the one in 64
+	 * that re-measures the parallel way, start over.
+	 */
+	private ShardFanOutException failureOnTheCaller(String workload, FanOutExecutor.ShardCall<?> call,
+			Map<String, Thread> threads, boolean[] failing) {
+		Thread caller = Thread.currentThread();
+		while (true) {
+			failing[0] = false;
+			for (int i = 0; i < 5 || (threads.get("a") != caller && i < 5000); i++) {
+				this.executor.execute(ShardCallKind.FAN_OUT, workload, this.shards, call);
+			}
+			assertThat(threads.get("a")).isSameAs(caller);
+			failing[0] = true;
 			threads.clear();
-			failure = catchThrowableOfType(ShardFanOutException.class,
-					() -> this.executor.execute(ShardCallKind.FAN_OUT, "long", this.shards, call));
+			ShardFanOutException failure = catchThrowableOfType(ShardFanOutException.class,
+					() -> this.executor.execute(ShardCallKind.FAN_OUT, workload, this.shards, call));
+			if (threads.get("a") == caller) {
+				return failure;
+			}
 		}
-		while (threads.get("a") != caller);
-		return failure;
 	}
 
 }
