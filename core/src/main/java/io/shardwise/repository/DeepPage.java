@@ -4,8 +4,10 @@ import java.lang.reflect.Method;
 import java.time.temporal.Temporal;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import io.shardwise.fanout.FanOutExecutor;
 import io.shardwise.observation.ShardCallKind;
@@ -40,17 +42,38 @@ import org.springframework.transaction.support.TransactionTemplate;
  * of {@code m}, {@code offset - r + size} of them; merged in order, the page is those
  * after the first {@code offset - r}.
  * </ol>
- * The page's rows come from the repository method, so its entity graphs and query hints
- * apply; the first two rounds read only sort keys. It is exact because the order is total
- * (the id breaks ties) and compared the same way by the databases and in Java: it applies
- * only to sorts by non-null numeric or date-time attributes of the entity itself and a
- * numeric id, to a {@code findAll(Pageable)} without {@code @Query}, and from an offset
- * of {@value #DEPTH} pages per shard on. Anything else fans out as any page does.
+ * On rows whose order clusters on some shards (time-ordered ids written at different
+ * rates, say) {@code offset - r} grows towards {@code offset (N - 1) / N}. While it is
+ * larger than {@value #REFINE_PAGES} pages (and {@value #REFINE_ROWS} rows), up to
+ * {@value #MAX_REFINEMENTS} rounds between steps 2 and 3 move {@code m} closer: the gap
+ * is shared out between the shards in proportion to their rows before {@code m} (a guess
+ * that rows go on as they began), each shard with a share returns the key of its row that
+ * many rows after {@code m}, and the smallest of those, counted exactly as in step 2,
+ * replaces {@code m} if it is not past the offset. The guess decides only how much is
+ * read, never the page.
+ *
+ * <p>The page's rows come from the repository method, so its entity graphs and query
+ * hints apply; the other rounds read only sort keys. It is exact because the order is
+ * total (the id breaks ties) and compared the same way by the databases and in Java: it
+ * applies only to sorts by non-null numeric or date-time attributes of the entity itself
+ * and a numeric id, to a {@code findAll(Pageable)} without {@code @Query}, and from an
+ * offset of {@value #DEPTH} pages per shard on. Anything else fans out as any page does,
+ * and so does a page whose rounds do not add up (a shard missing under the partial
+ * policy, rows written between the rounds).
  */
 final class DeepPage {
 
 	/** From how many pages per shard on the boundary search is used. */
 	static final int DEPTH = 4;
+
+	/** At most this many rounds move the lower bound closer to the page. */
+	private static final int MAX_REFINEMENTS = 3;
+
+	/** A refinement is tried while the bound is more than this many pages before the page... */
+	private static final int REFINE_PAGES = 4;
+
+	/** ...and more than this many rows. */
+	private static final int REFINE_ROWS = 64;
 
 	private final EntityManager entityManager;
 
@@ -78,7 +101,8 @@ final class DeepPage {
 
 	/**
 	 * Find a page by the boundary search, or return {@code null} when it does not apply to
-	 * this page (shallow, or sorted by attributes it cannot compare exactly).
+	 * this page (shallow, or sorted by attributes it cannot compare exactly) or its rounds
+	 * do not add up.
 	 * @param domainType the entity class
 	 * @param pageable the page asked for
 	 * @param sort its order, ending with the id
@@ -92,7 +116,8 @@ final class DeepPage {
 	Page<Object> find(Class<?> domainType, Pageable pageable, Sort sort, Comparator<Object> order, List<Shard> shards,
 			FanOutExecutor executor, String what, Fetch fetch) {
 		int n = shards.size();
-		if (!pageable.isPaged() || n < 2 || pageable.getOffset() < (long) DEPTH * n * pageable.getPageSize()) {
+		if (!pageable.isPaged() || n < 2 || pageable.getOffset() < (long) DEPTH * n * pageable.getPageSize()
+				|| pageable.getOffset() + pageable.getPageSize() > Integer.MAX_VALUE) {
 			return null;
 		}
 		Keys keys = Keys.of(this.entityManagerFactory, domainType, sort);
@@ -105,42 +130,58 @@ final class DeepPage {
 		// 1. Each shard's row at offset / N.
 		Map<Shard, List<Object[]>> bounds = executor.execute(ShardCallKind.FAN_OUT, what, shards,
 				(shard) -> this.readOnly.execute((status) -> keys.at(this.entityManager, perShard)));
+		if (bounds.size() < n) {
+			// A shard missing under the partial policy: the ordinary page reports it.
+			return null;
+		}
 		Object[] least = null;
 		for (List<Object[]> bound : bounds.values()) {
 			if (!bound.isEmpty() && (least == null || keys.compare(bound.get(0), least) < 0)) {
 				least = bound.get(0);
 			}
 		}
-		if (least == null || bounds.size() < n) {
-			// Fewer rows than the offset on every shard, or a shard missing under the partial
-			// policy: the ordinary page is as cheap, and reports what is missing.
-			return null;
+		Bound bound;
+		if (least == null) {
+			// No shard has more than offset / N rows: the page is empty.
+			bound = Bound.pastTheEnd(shards, (shard) -> (long) perShard);
 		}
-		Object[] m = least;
-		// 2. Each shard's position of m: its rows before it.
-		Map<Shard, Long> before = executor.execute(ShardCallKind.FAN_OUT, what, shards, (shard) -> {
-			List<Object[]> bound = bounds.get(shard);
-			if (bound.isEmpty()) {
-				return this.readOnly.execute((status) -> keys.countBefore(this.entityManager, m));
+		else {
+			Object[] m = least;
+			// 2. Each shard's position of m: its rows before it.
+			Map<Shard, Long> before = executor.execute(ShardCallKind.FAN_OUT, what, shards, (shard) -> {
+				List<Object[]> own = bounds.get(shard);
+				if (own.isEmpty()) {
+					return this.readOnly.execute((status) -> keys.countBefore(this.entityManager, m));
+				}
+				if (keys.compare(own.get(0), m) == 0) {
+					return (long) perShard;
+				}
+				return perShard - this.readOnly.execute((status) -> keys.countBetween(this.entityManager, m, own.get(0)));
+			});
+			bound = new Bound(m, before);
+			if (before.size() < n || bound.position() > offset) {
+				// A shard missing, or rows written between the rounds: the ordinary page.
+				return null;
 			}
-			Object[] own = bound.get(0);
-			if (keys.compare(own, m) == 0) {
-				return (long) perShard;
+		}
+		// Rows whose order clusters on some shards leave m far before the page: move it
+		// closer while that saves reading many rows.
+		for (int round = 0; round < MAX_REFINEMENTS && bound.key() != null
+				&& offset - bound.position() > Math.max((long) REFINE_PAGES * size, REFINE_ROWS); round++) {
+			Bound closer = refine(keys, bound, offset, shards, executor, what);
+			if (closer == null) {
+				return null;
 			}
-			return perShard - this.readOnly.execute((status) -> keys.countBetween(this.entityManager, m, own));
-		});
-		long rank = 0;
-		for (long count : before.values()) {
-			rank += count;
+			if (closer == bound) {
+				break;
+			}
+			bound = closer;
 		}
-		if (before.size() < n || rank > offset) {
-			// A shard missing, or rows written between the rounds: the ordinary page.
-			return null;
-		}
-		int skip = (int) (offset - rank);
-		// 3. From each shard, its rows from m on, through the repository method.
+		// 3. From each shard, its rows from the bound on, through the repository method.
+		int skip = (bound.key() != null) ? (int) (offset - bound.position()) : 0;
+		Map<Shard, Long> start = bound.before();
 		Map<Shard, Page<?>> parts = executor.execute(ShardCallKind.FAN_OUT, what, shards,
-				(shard) -> fetch.fetch(shard, new ShardOffset(before.get(shard), skip + size, sort)));
+				(shard) -> fetch.fetch(shard, new ShardOffset(start.get(shard), skip + size, sort)));
 		if (parts.size() < n) {
 			return null;
 		}
@@ -150,10 +191,86 @@ final class DeepPage {
 			rows.addAll(part.getContent());
 			total += part.getTotalElements();
 		}
+		if (bound.key() == null && !rows.isEmpty()) {
+			// Rows written since a round found none there: the ordinary page.
+			return null;
+		}
 		rows.sort(order);
 		List<Object> content = (skip >= rows.size()) ? List.of()
 				: new ArrayList<>(rows.subList(skip, Math.min(rows.size(), skip + size)));
 		return new PageImpl<>(content, pageable, total);
+	}
+
+	/**
+	 * Find a bound closer to the page than {@code bound} whose exact position is at most
+	 * {@code offset}. The gap to the page is shared out between the shards in proportion
+	 * to their rows before the bound; each shard with a share returns the key of its row
+	 * that many rows after the bound, the smallest of those is the candidate, and each
+	 * shard counts its rows before it (from its own row down to the candidate, or from the
+	 * bound up to it). A shard has at most its share more rows before the candidate, but
+	 * one without a share may have any number, so the exact count decides: a candidate
+	 * past the offset is not used.
+	 * @return the closer bound; a bound past the end if every shard had a share and none
+	 * has that many rows (so there are at most {@code offset} rows); {@code bound} itself
+	 * if no closer bound was found; or {@code null} if a shard is missing
+	 */
+	private Bound refine(Keys keys, Bound bound, int offset, List<Shard> shards, FanOutExecutor executor,
+			String what) {
+		long gap = offset - bound.position();
+		long weight = bound.position() + shards.size();
+		Map<Shard, Long> shares = new LinkedHashMap<>();
+		for (Shard shard : shards) {
+			// At most gap * (position + N) / weight = gap in all: no more than the offset.
+			long share = gap * (bound.before().get(shard) + 1) / weight;
+			if (share > 0) {
+				shares.put(shard, share);
+			}
+		}
+		if (shares.isEmpty()) {
+			return bound;
+		}
+		Object[] from = bound.key();
+		Map<Shard, List<Object[]>> rows = executor.execute(ShardCallKind.FAN_OUT, what, List.copyOf(shares.keySet()),
+				(shard) -> this.readOnly
+					.execute((status) -> keys.after(this.entityManager, from, (int) (long) shares.get(shard))));
+		if (rows.size() < shares.size()) {
+			return null;
+		}
+		Object[] least = null;
+		for (List<Object[]> row : rows.values()) {
+			if (!row.isEmpty() && (least == null || keys.compare(row.get(0), least) < 0)) {
+				least = row.get(0);
+			}
+		}
+		if (least == null) {
+			return (shares.size() == shards.size())
+					? Bound.pastTheEnd(shards, (shard) -> bound.before().get(shard) + shares.get(shard)) : bound;
+		}
+		if (keys.compare(least, from) <= 0) {
+			return bound;
+		}
+		Object[] candidate = least;
+		Map<Shard, Long> before = executor.execute(ShardCallKind.FAN_OUT, what, shards, (shard) -> {
+			long earlier = bound.before().get(shard);
+			List<Object[]> own = rows.get(shard);
+			if (own == null || own.isEmpty()) {
+				// Its rows in [bound, candidate).
+				return earlier + this.readOnly
+					.execute((status) -> keys.countBetween(this.entityManager, from, candidate));
+			}
+			long share = shares.get(shard);
+			if (keys.compare(own.get(0), candidate) == 0) {
+				return earlier + share;
+			}
+			// Its share of rows after the bound, less those in [candidate, own row).
+			return earlier + share - this.readOnly
+				.execute((status) -> keys.countBetween(this.entityManager, candidate, own.get(0)));
+		});
+		if (before.size() < shards.size()) {
+			return null;
+		}
+		Bound closer = new Bound(candidate, before);
+		return (closer.position() <= offset) ? closer : bound;
 	}
 
 	/**
@@ -220,58 +337,90 @@ final class DeepPage {
 			return ordered && (attribute.isId() || javaType.isPrimitive() || !attribute.isOptional());
 		}
 
+		/** The key of the row at {@code index} in the order. */
 		List<Object[]> at(EntityManager entityManager, int index) {
+			return keyQuery(entityManager, null).setFirstResult(index).setMaxResults(1).getResultList();
+		}
+
+		/** The key of the row {@code index} rows after {@code bound} (itself, for 0). */
+		List<Object[]> after(EntityManager entityManager, Object[] bound, int index) {
+			TypedQuery<Object[]> query = keyQuery(entityManager, atOrAfter("lo"));
+			bind(query, "lo", bound);
+			return query.setFirstResult(index).setMaxResults(1).getResultList();
+		}
+
+		private TypedQuery<Object[]> keyQuery(EntityManager entityManager, String where) {
 			StringBuilder jpql = new StringBuilder("select ");
 			for (String name : this.names) {
 				jpql.append("e.").append(name).append(", ");
 			}
 			// Always two items, so that rows are arrays.
 			jpql.append("e.").append(this.names.get(this.names.size() - 1)).append(" from ").append(this.entity)
-				.append(" e order by ");
+				.append(" e");
+			if (where != null) {
+				jpql.append(" where ").append(where);
+			}
+			jpql.append(" order by ");
 			for (int i = 0; i < this.names.size(); i++) {
 				jpql.append((i > 0) ? ", " : "").append("e.").append(this.names.get(i))
 					.append(this.ascending.get(i) ? " asc" : " desc");
 			}
-			return entityManager.createQuery(jpql.toString(), Object[].class)
-				.setFirstResult(index)
-				.setMaxResults(1)
-				.getResultList();
+			return entityManager.createQuery(jpql.toString(), Object[].class);
 		}
 
 		long countBefore(EntityManager entityManager, Object[] bound) {
-			return count(entityManager, "(" + before("lo") + ")", bound, null);
-		}
-
-		long countBetween(EntityManager entityManager, Object[] low, Object[] high) {
-			// At or after low (not before it), and before high.
-			return count(entityManager, "not (" + before("lo") + ") and (" + before("hi") + ")", low, high);
-		}
-
-		private long count(EntityManager entityManager, String where, Object[] low, Object[] high) {
-			TypedQuery<Long> query = entityManager
-				.createQuery("select count(e) from " + this.entity + " e where " + where, Long.class);
-			for (int i = 0; i < this.names.size(); i++) {
-				query.setParameter("lo" + i, low[i]);
-				if (high != null) {
-					query.setParameter("hi" + i, high[i]);
-				}
-			}
+			TypedQuery<Long> query = countQuery(entityManager, before("hi"));
+			bind(query, "hi", bound);
 			return query.getSingleResult();
 		}
 
-		/** Rows strictly before the bound named {@code prefix}0, 1, ... in the order. */
-		private String before(String prefix) {
-			StringBuilder or = new StringBuilder();
+		/** Rows at or after {@code low} and before {@code high}. */
+		long countBetween(EntityManager entityManager, Object[] low, Object[] high) {
+			TypedQuery<Long> query = countQuery(entityManager, "(" + atOrAfter("lo") + ") and (" + before("hi") + ")");
+			bind(query, "lo", low);
+			bind(query, "hi", high);
+			return query.getSingleResult();
+		}
+
+		private TypedQuery<Long> countQuery(EntityManager entityManager, String where) {
+			return entityManager.createQuery("select count(e) from " + this.entity + " e where " + where, Long.class);
+		}
+
+		private void bind(TypedQuery<?> query, String prefix, Object[] key) {
 			for (int i = 0; i < this.names.size(); i++) {
+				query.setParameter(prefix + i, key[i]);
+			}
+		}
+
+		/** Rows strictly before the key named {@code prefix}0, 1, ... in the order. */
+		private String before(String prefix) {
+			return side(prefix, " < :", " > :", " < :", " > :");
+		}
+
+		/**
+		 * Rows at or after the key named {@code prefix}0, 1, ..., written without NOT so
+		 * that a database can use an index on the order's attributes.
+		 */
+		private String atOrAfter(String prefix) {
+			return side(prefix, " > :", " < :", " >= :", " <= :");
+		}
+
+		/**
+		 * Rows on one side of a key: (a0 op a) or (a0 = a and a1 op b) or ..., the last
+		 * attribute (the id) compared with {@code lastAscending}/{@code lastDescending}.
+		 */
+		private String side(String prefix, String ascending, String descending, String lastAscending,
+				String lastDescending) {
+			StringBuilder or = new StringBuilder();
+			int last = this.names.size() - 1;
+			for (int i = 0; i <= last; i++) {
 				or.append((i > 0) ? " or (" : "(");
 				for (int j = 0; j < i; j++) {
 					or.append("e.").append(this.names.get(j)).append(" = :").append(prefix).append(j).append(" and ");
 				}
-				or.append("e.").append(this.names.get(i))
-					.append(this.ascending.get(i) ? " < :" : " > :")
-					.append(prefix)
-					.append(i)
-					.append(")");
+				boolean asc = this.ascending.get(i);
+				String operator = (i < last) ? (asc ? ascending : descending) : (asc ? lastAscending : lastDescending);
+				or.append("e.").append(this.names.get(i)).append(operator).append(prefix).append(i).append(")");
 			}
 			return or.toString();
 		}
@@ -285,6 +434,29 @@ final class DeepPage {
 				}
 			}
 			return 0;
+		}
+
+	}
+
+	/**
+	 * Where the page starts: a row's sort key and, for each shard, how many of its rows
+	 * come before it (their sum is the key's exact position); or, without a key, past the
+	 * end: each shard has no more rows than that.
+	 */
+	private record Bound(Object[] key, Map<Shard, Long> before) {
+
+		static Bound pastTheEnd(List<Shard> shards, Function<Shard, Long> rows) {
+			Map<Shard, Long> before = new LinkedHashMap<>();
+			shards.forEach((shard) -> before.put(shard, rows.apply(shard)));
+			return new Bound(null, before);
+		}
+
+		long position() {
+			long position = 0;
+			for (long rows : this.before.values()) {
+				position += rows;
+			}
+			return position;
 		}
 
 	}
