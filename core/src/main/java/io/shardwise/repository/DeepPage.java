@@ -4,9 +4,12 @@ import java.lang.reflect.Method;
 import java.time.temporal.Temporal;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 import io.shardwise.fanout.FanOutExecutor;
@@ -14,10 +17,13 @@ import io.shardwise.observation.ShardCallKind;
 import io.shardwise.routing.Shard;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
+import jakarta.persistence.PersistenceUnitUtil;
 import jakarta.persistence.TypedQuery;
 import jakarta.persistence.metamodel.Attribute;
 import jakarta.persistence.metamodel.EntityType;
 import jakarta.persistence.metamodel.SingularAttribute;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.PageImpl;
@@ -38,19 +44,22 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <li>Each shard counts its rows before {@code m}, as {@code offset / N} minus its rows
  * between {@code m} and its own boundary (few when rows spread evenly); their sum
  * {@code r} is the global rank of {@code m}, at most {@code offset}.
- * <li>Each shard runs the repository method itself for its rows from its own position
- * of {@code m}, {@code offset - r + size} of them; merged in order, the page is those
- * after the first {@code offset - r}.
+ * <li>Each shard returns the keys of its first {@code offset - r + size} rows from
+ * {@code m} on; merged in order, the page is those after the first {@code offset - r},
+ * which tells each shard's first row of the page and how many of its rows are in it.
+ * <li>Each shard runs the repository method itself for just those rows (one at least,
+ * for its count); merged in order, they are the page.
  * </ol>
  * On rows whose order clusters on some shards (time-ordered ids written at different
  * rates, say) {@code offset - r} grows towards {@code offset (N - 1) / N}. While it is
  * larger than {@value #REFINE_PAGES} pages (and {@value #REFINE_ROWS} rows), up to
  * {@value #MAX_REFINEMENTS} rounds between steps 2 and 3 move {@code m} closer: the gap
- * is shared out between the shards in proportion to their rows before {@code m} (a guess
- * that rows go on as they began), each shard with a share returns the key of its row that
- * many rows after {@code m}, and the smallest of those, counted exactly as in step 2,
- * replaces {@code m} if it is not past the offset. The guess decides only how much is
- * read, never the page.
+ * is shared out between the shards, half in proportion to their rows before {@code m} (a
+ * guess that rows go on as they began) and half equally (for shards written to later),
+ * each shard returns the key of its row that many rows after {@code m}, and the smallest
+ * of those, counted exactly as in step 2, replaces {@code m} if it is not past the
+ * offset. The guess decides only how much is read, never the page. A page past the last
+ * row reads no rows but each shard's count.
  *
  * <p>The page's rows come from the repository method, so its entity graphs and query
  * hints apply; the other rounds read only sort keys. It is exact because the order is
@@ -59,9 +68,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * and a numeric id, to a {@code findAll(Pageable)} without {@code @Query}, and from an
  * offset of {@value #DEPTH} pages per shard on. Anything else fans out as any page does,
  * and so does a page whose rounds do not add up (a shard missing under the partial
- * policy, rows written between the rounds).
+ * policy, rows written between the rounds), logged at debug level.
  */
 final class DeepPage {
+
+	private static final Log logger = LogFactory.getLog(DeepPage.class);
 
 	/** From how many pages per shard on the boundary search is used. */
 	static final int DEPTH = 4;
@@ -132,7 +143,7 @@ final class DeepPage {
 				(shard) -> this.readOnly.execute((status) -> keys.at(this.entityManager, perShard)));
 		if (bounds.size() < n) {
 			// A shard missing under the partial policy: the ordinary page reports it.
-			return null;
+			return ordinary(what, "a shard did not answer");
 		}
 		Object[] least = null;
 		for (List<Object[]> bound : bounds.values()) {
@@ -156,12 +167,15 @@ final class DeepPage {
 				if (keys.compare(own.get(0), m) == 0) {
 					return (long) perShard;
 				}
-				return perShard - this.readOnly.execute((status) -> keys.countBetween(this.entityManager, m, own.get(0)));
+				return perShard
+						- this.readOnly.execute((status) -> keys.countBetween(this.entityManager, m, own.get(0)));
 			});
 			bound = new Bound(m, before);
-			if (before.size() < n || bound.position() > offset) {
-				// A shard missing, or rows written between the rounds: the ordinary page.
-				return null;
+			if (before.size() < n) {
+				return ordinary(what, "a shard did not answer");
+			}
+			if (bound.position() > offset) {
+				return ordinary(what, "rows were written between its rounds");
 			}
 		}
 		// Rows whose order clusters on some shards leave m far before the page: move it
@@ -170,35 +184,92 @@ final class DeepPage {
 				&& offset - bound.position() > Math.max((long) REFINE_PAGES * size, REFINE_ROWS); round++) {
 			Bound closer = refine(keys, bound, offset, shards, executor, what);
 			if (closer == null) {
-				return null;
+				return ordinary(what, "a shard did not answer");
 			}
 			if (closer == bound) {
 				break;
 			}
 			bound = closer;
 		}
-		// 3. From each shard, its rows from the bound on, through the repository method.
+		// 3. The page's keys: each shard's first skip + size keys from the bound on, merged.
 		int skip = (bound.key() != null) ? (int) (offset - bound.position()) : 0;
-		Map<Shard, Long> start = bound.before();
-		Map<Shard, Page<?>> parts = executor.execute(ShardCallKind.FAN_OUT, what, shards,
-				(shard) -> fetch.fetch(shard, new ShardOffset(start.get(shard), skip + size, sort)));
-		if (parts.size() < n) {
-			return null;
+		Window window = (bound.key() != null) ? window(keys, bound, skip, size, shards, executor, what)
+				: new Window(Map.of(), Map.of(), Set.of());
+		if (window == null) {
+			return ordinary(what, "a shard did not answer");
 		}
-		List<Object> rows = new ArrayList<>();
+		// 4. From each shard, its rows of the page (one at least, for its total), through
+		// the repository method.
+		Map<Shard, Long> before = bound.before();
+		Map<Shard, Page<?>> parts = executor.execute(ShardCallKind.FAN_OUT, what, shards,
+				(shard) -> fetch.fetch(shard, new ShardOffset(before.get(shard) + window.skipped(shard),
+						Math.max(1, window.paged(shard)), sort)));
+		if (parts.size() < n) {
+			return ordinary(what, "a shard did not answer");
+		}
+		PersistenceUnitUtil ids = this.entityManagerFactory.getPersistenceUnitUtil();
+		List<Object> content = new ArrayList<>();
 		long total = 0;
 		for (Page<?> part : parts.values()) {
-			rows.addAll(part.getContent());
+			for (Object row : part.getContent()) {
+				if (window.ids().contains(ids.getIdentifier(row))) {
+					content.add(row);
+				}
+				else if (bound.key() == null) {
+					// A row where a round found none.
+					return ordinary(what, "rows were written between its rounds");
+				}
+			}
 			total += part.getTotalElements();
 		}
-		if (bound.key() == null && !rows.isEmpty()) {
-			// Rows written since a round found none there: the ordinary page.
+		if (content.size() != window.ids().size()) {
+			return ordinary(what, "rows were written or deleted between its rounds");
+		}
+		content.sort(order);
+		return new PageImpl<>(content, pageable, total);
+	}
+
+	/**
+	 * Give up the search of a page whose rounds do not add up, so that the ordinary page
+	 * runs instead, which is exact, but reads {@code offset + size} rows from each shard.
+	 */
+	private static Page<Object> ordinary(String what, String why) {
+		if (logger.isDebugEnabled()) {
+			logger.debug("Deep page of " + what + ": " + why + "; running the ordinary page instead");
+		}
+		return null;
+	}
+
+	/**
+	 * Read each shard's first {@code skip + size} keys from the bound on and merge them:
+	 * the page is the merged keys after the first {@code skip}.
+	 * @return which rows of each shard are skipped and which are the page's, or
+	 * {@code null} if a shard is missing
+	 */
+	private Window window(Keys keys, Bound bound, int skip, int size, List<Shard> shards, FanOutExecutor executor,
+			String what) {
+		Map<Shard, List<Object[]>> rows = executor.execute(ShardCallKind.FAN_OUT, what, shards,
+				(shard) -> this.readOnly.execute((status) -> keys.from(this.entityManager, bound.key(), skip + size)));
+		if (rows.size() < shards.size()) {
 			return null;
 		}
-		rows.sort(order);
-		List<Object> content = (skip >= rows.size()) ? List.of()
-				: new ArrayList<>(rows.subList(skip, Math.min(rows.size(), skip + size)));
-		return new PageImpl<>(content, pageable, total);
+		List<Map.Entry<Object[], Shard>> merged = new ArrayList<>();
+		rows.forEach((shard, shardRows) -> shardRows.forEach((row) -> merged.add(Map.entry(row, shard))));
+		merged.sort((a, b) -> keys.compare(a.getKey(), b.getKey()));
+		Map<Shard, Integer> skipped = new HashMap<>();
+		Map<Shard, Integer> paged = new HashMap<>();
+		Set<Object> ids = new HashSet<>();
+		for (int i = 0; i < Math.min(merged.size(), skip + size); i++) {
+			Shard shard = merged.get(i).getValue();
+			if (i < skip) {
+				skipped.merge(shard, 1, Integer::sum);
+			}
+			else {
+				paged.merge(shard, 1, Integer::sum);
+				ids.add(keys.id(merged.get(i).getKey()));
+			}
+		}
+		return new Window(skipped, paged, ids);
 	}
 
 	/**
@@ -217,11 +288,14 @@ final class DeepPage {
 	private Bound refine(Keys keys, Bound bound, int offset, List<Shard> shards, FanOutExecutor executor,
 			String what) {
 		long gap = offset - bound.position();
-		long weight = bound.position() + shards.size();
+		// Half in proportion to the shard's rows before the bound, half equally: a shard
+		// with few rows so far (one written to later) does not pin the smallest row close
+		// to the bound. At most gap * weight / weight = gap in all: no more than the offset.
+		long even = bound.position() / shards.size() + 1;
+		long weight = bound.position() + even * shards.size();
 		Map<Shard, Long> shares = new LinkedHashMap<>();
 		for (Shard shard : shards) {
-			// At most gap * (position + N) / weight = gap in all: no more than the offset.
-			long share = gap * (bound.before().get(shard) + 1) / weight;
+			long share = gap * (bound.before().get(shard) + even) / weight;
 			if (share > 0) {
 				shares.put(shard, share);
 			}
@@ -349,6 +423,18 @@ final class DeepPage {
 			return query.setFirstResult(index).setMaxResults(1).getResultList();
 		}
 
+		/** The keys of the first {@code limit} rows at or after {@code bound}. */
+		List<Object[]> from(EntityManager entityManager, Object[] bound, int limit) {
+			TypedQuery<Object[]> query = keyQuery(entityManager, atOrAfter("lo"));
+			bind(query, "lo", bound);
+			return query.setMaxResults(limit).getResultList();
+		}
+
+		/** The id in a key: its last attribute. */
+		Object id(Object[] key) {
+			return key[this.names.size() - 1];
+		}
+
 		private TypedQuery<Object[]> keyQuery(EntityManager entityManager, String where) {
 			StringBuilder jpql = new StringBuilder("select ");
 			for (String name : this.names) {
@@ -457,6 +543,22 @@ final class DeepPage {
 				position += rows;
 			}
 			return position;
+		}
+
+	}
+
+	/**
+	 * The rows from the bound up to the end of the page: how many of each shard's come
+	 * before the page and are in it, and the ids of the page's rows.
+	 */
+	private record Window(Map<Shard, Integer> before, Map<Shard, Integer> page, Set<Object> ids) {
+
+		int skipped(Shard shard) {
+			return this.before.getOrDefault(shard, 0);
+		}
+
+		int paged(Shard shard) {
+			return this.page.getOrDefault(shard, 0);
 		}
 
 	}
