@@ -7,5 +7,6 @@ create table measurements (
     label   varchar(30),
     reading double precision,
     seq     integer not null,
-    amount  numeric(10, 2) not null
+    amount  numeric(10, 2) not null,
+    measured_at timestamp not null default timestamp '2026-01-01 00:00:00'
 );

@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import io.shardwise.routing.ShardRoutingException;
@@ -41,6 +42,9 @@ abstract class FanOutMergeTests {
 
 	@Autowired
 	ReportStats reportStats;
+
+	@Autowired
+	FanOutCounter fanOuts;
 
 	@BeforeEach
 	void saveTestRows() throws Exception {
@@ -103,7 +107,10 @@ abstract class FanOutMergeTests {
 	@Test
 	void deepPagesOfAllReportsAreThosePagesOfTheMergedOrder() {
 		// Uneven shards, many equal temperatures: pages from 16 per shard on take the
-		// boundary search, and keep the repository method's entity graph.
+		// boundary search, and keep the repository method's entity graph. The locations'
+		// reports are written one location after the other, so in id order each shard's
+		// rows lie together: the first bound is far before the page, and refinement rounds
+		// move it closer.
 		int[] counts = { 80, 20, 5, 40 };
 		String[] continents = { "Europe", "Asia", "South America", "North America" };
 		for (int c = 0; c < continents.length; c++) {
@@ -114,27 +121,42 @@ abstract class FanOutMergeTests {
 			this.locations.save(location);
 		}
 		List<Report> all = this.reports.findAll();
-		for (int size : new int[] { 1, 3, 7 }) {
-			for (boolean descending : new boolean[] { false, true }) {
-				Comparator<Report> byTemperature = Comparator.comparingDouble(Report::getTemperature);
-				Comparator<Report> order = (descending ? byTemperature.reversed() : byTemperature)
-					.thenComparing(Report::getId);
-				List<Long> expected = all.stream().sorted(order).map(Report::getId).toList();
-				Sort sort = Sort.by(descending ? Sort.Direction.DESC : Sort.Direction.ASC, "temperature");
-				for (int number = 16; (long) number * size < expected.size() + size; number += 5) {
-					Page<Report> page = this.reports.findAll(PageRequest.of(number, size, sort));
-					int from = Math.min(expected.size(), number * size);
-					assertThat(page.getContent()).as("page %d of size %d by %s", number, size, sort)
-						.extracting(Report::getId)
-						.containsExactlyElementsOf(expected.subList(from, Math.min(expected.size(), from + size)));
-					assertThat(page.getTotalElements()).isEqualTo(expected.size());
-					page.getContent()
-						.forEach((report) -> assertThat(org.hibernate.Hibernate.isInitialized(report.getLocation()))
-							.as("location fetched by the method's entity graph")
-							.isTrue());
+		int refined = 0;
+		DeepPageFallbacks fallbacks = new DeepPageFallbacks();
+		try (fallbacks) {
+			for (String property : new String[] { "temperature", "id" }) {
+				for (boolean descending : new boolean[] { false, true }) {
+					Comparator<Report> byProperty = property.equals("id") ? Comparator.comparing(Report::getId)
+							: Comparator.comparingDouble(Report::getTemperature);
+					Comparator<Report> order = (descending ? byProperty.reversed() : byProperty)
+						.thenComparing(Report::getId);
+					List<Long> expected = all.stream().sorted(order).map(Report::getId).toList();
+					Sort sort = Sort.by(descending ? Sort.Direction.DESC : Sort.Direction.ASC, property);
+					for (int size : new int[] { 1, 3, 7 }) {
+						for (int number = 16; (long) number * size < expected.size() + size; number += 5) {
+							PageRequest request = PageRequest.of(number, size, sort);
+							AtomicReference<Page<Report>> found = new AtomicReference<>();
+							int fanOuts = this.fanOuts.fanOuts(".findAll",
+									() -> found.set(this.reports.findAll(request)));
+							// Four fan-outs without a refinement, two more a round.
+							refined += (fanOuts > 4) ? 1 : 0;
+							Page<Report> page = found.get();
+							int from = Math.min(expected.size(), number * size);
+							List<Long> pageIds = expected.subList(from, Math.min(expected.size(), from + size));
+							assertThat(page.getContent()).as("page %d of size %d by %s", number, size, sort)
+								.extracting(Report::getId)
+								.containsExactlyElementsOf(pageIds);
+							assertThat(page.getTotalElements()).isEqualTo(expected.size());
+							assertThat(page.getContent()).extracting(Report::getLocation)
+								.as("locations fetched by the method's entity graph")
+								.allMatch(org.hibernate.Hibernate::isInitialized);
+						}
+					}
 				}
 			}
 		}
+		assertThat(refined).as("pages whose bound a refinement round moved closer").isPositive();
+		assertThat(fallbacks.messages()).as("deep pages that fell back to the ordinary page").isEmpty();
 	}
 
 	@Test

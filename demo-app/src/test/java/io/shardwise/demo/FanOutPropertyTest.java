@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.shardwise.fanout.ShardFanOutException;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,16 +39,25 @@ class FanOutPropertyTest {
 
 	private static final String TRUTH = PropertyShards.TRUTH;
 
+	/** The seq of the rows that only the deep page test adds, and from which it removes them. */
+	private static final int SKEWED_SEQ = 1000;
+
 	/** Sortable properties: name (= column), whether text, whether nullable. */
 	private static final List<Column> COLUMNS = List.of(new Column("id", false, false),
 			new Column("region", true, false), new Column("city", true, false), new Column("label", true, true),
 			new Column("reading", false, true), new Column("seq", false, false), new Column("amount", false, false));
+
+	/** Sorted by in the deep page test only (column measured_at). */
+	private static final Column MEASURED_AT = new Column("measuredAt", false, false);
 
 	@Autowired
 	MeasurementQueries queries;
 
 	@Autowired
 	MeasurementRepository repository;
+
+	@Autowired
+	FanOutCounter fanOuts;
 
 	private long seed;
 
@@ -241,25 +251,59 @@ class FanOutPropertyTest {
 	@Test
 	void deepPagesOfFindAllEqualSingleDatabase() throws SQLException {
 		// Offsets of 4 pages per shard and more take the boundary search (DeepPage) when
-		// sorted by non-null numbers and the id; the other sorts take the ordinary way.
+		// sorted by non-null numbers or date-times and the id; the other sorts take the
+		// ordinary way. Extra rows, written one after the other (time-ordered ids, rising
+		// seq and measuredAt) to the shards at skewed rates, leave the first bound far
+		// before the page, for the refinement rounds to move it closer: first to Europe
+		// only, then to the other shards at 60, 25 and 15 %, so that in either direction
+		// some shard has few rows before the bound but many after it.
 		Random random = random(11);
-		long total = count(Integer.MIN_VALUE);
-		for (int i = 0; i < 60; i++) {
-			Sort sort = switch (random.nextInt(4)) {
-				case 0 -> Sort.by(Sort.Order.asc("seq"));
-				case 1 -> Sort.by(Sort.Order.desc("seq"), Sort.Order.asc("id"));
-				case 2 -> Sort.by(Sort.Order.desc("id"));
-				default -> randomSort(random, false);
-			};
-			int size = 1 + random.nextInt(random.nextBoolean() ? 5 : 25);
-			int pages = (int) ((total + size - 1) / size);
-			int number = 16 + random.nextInt(Math.max(1, pages - 14));
-			String what = describe(i, "findAll(page " + number + " of size " + size + ", " + sort + "), total " + total);
-			Page<Measurement> page = this.repository.findAll(PageRequest.of(number, size, sort));
-			assertThat(ids(page.getContent())).as(what)
-				.containsExactlyElementsOf(truth(Integer.MIN_VALUE, sort, size, (long) number * size));
-			assertThat(page.getTotalElements()).as(what + ": total").isEqualTo(total);
-			assertThat(page.getNumber()).as(what + ": number").isEqualTo(number);
+		List<Measurement> skewed = new ArrayList<>();
+		for (int i = 0; i < 600; i++) {
+			int percent = random.nextInt(100);
+			String region = (i < 150) ? "Europe"
+					: (percent < 60) ? "South America" : (percent < 85) ? "North America" : "Asia";
+			skewed.add(new Measurement(region, "T-Skewed", null,
+					null, SKEWED_SEQ + i / 2, java.math.BigDecimal.ONE,
+					java.time.LocalDateTime.of(2026, 6, 1, 0, 0).plusSeconds(i / 3)));
+		}
+		this.repository.saveAll(skewed);
+		MeasurementData.insert(TRUTH, skewed);
+		try (DeepPageFallbacks fallbacks = new DeepPageFallbacks()) {
+			long total = count(Integer.MIN_VALUE);
+			int refined = 0;
+			for (int i = 0; i < 60; i++) {
+				Sort sort = switch (random.nextInt(6)) {
+					case 0 -> Sort.by(Sort.Order.asc("seq"));
+					case 1 -> Sort.by(Sort.Order.desc("seq"), Sort.Order.asc("id"));
+					case 2 -> Sort.by(random.nextBoolean() ? Sort.Order.desc("id") : Sort.Order.asc("id"));
+					case 3 -> Sort.by(Sort.Order.by("measuredAt")
+						.with(random.nextBoolean() ? Sort.Direction.ASC : Sort.Direction.DESC));
+					case 4 -> Sort.by(Sort.Order.desc("measuredAt"), Sort.Order.asc("seq"));
+					default -> randomSort(random, false);
+				};
+				int size = 1 + random.nextInt(random.nextBoolean() ? 5 : 25);
+				int pages = (int) ((total + size - 1) / size);
+				int number = 16 + random.nextInt(Math.max(1, pages - 14));
+				String what = describe(i,
+						"findAll(page " + number + " of size " + size + ", " + sort + "), total " + total);
+				AtomicReference<Page<Measurement>> found = new AtomicReference<>();
+				int fanOuts = this.fanOuts.fanOuts(".findAll",
+						() -> found.set(this.repository.findAll(PageRequest.of(number, size, sort))));
+				Page<Measurement> page = found.get();
+				// Four fan-outs without a refinement (one if not deep), two more a round.
+				refined += (fanOuts > 4) ? 1 : 0;
+				assertThat(ids(page.getContent())).as(what)
+					.containsExactlyElementsOf(truth(Integer.MIN_VALUE, sort, size, (long) number * size));
+				assertThat(page.getTotalElements()).as(what + ": total").isEqualTo(total);
+				assertThat(page.getNumber()).as(what + ": number").isEqualTo(number);
+			}
+			assertThat(refined).as("pages whose bound a refinement round moved closer").isPositive();
+			assertThat(fallbacks.messages()).as("deep pages that fell back to the ordinary page").isEmpty();
+		}
+		finally {
+			this.repository.deleteAll(skewed);
+			NamedShardDatabases.update(TRUTH, "delete from measurements where seq >= ?", SKEWED_SEQ);
 		}
 	}
 
@@ -384,9 +428,13 @@ class FanOutPropertyTest {
 		StringBuilder sql = new StringBuilder("select id from measurements where seq >= ? order by ");
 		boolean hasId = false;
 		for (Sort.Order order : sort) {
-			Column column = COLUMNS.stream().filter((c) -> c.name().equals(order.getProperty())).findFirst().orElseThrow();
+			Column column = COLUMNS.stream()
+				.filter((c) -> c.name().equals(order.getProperty()))
+				.findFirst()
+				.orElse(MEASURED_AT);
 			hasId |= column.name().equals("id");
-			sql.append((order.isIgnoreCase() && column.text()) ? "upper(" + column.name() + ")" : column.name())
+			String name = (column == MEASURED_AT) ? "measured_at" : column.name();
+			sql.append((order.isIgnoreCase() && column.text()) ? "upper(" + name + ")" : name)
 				.append(order.isAscending() ? " asc" : " desc")
 				.append(switch (order.getNullHandling()) {
 					case NULLS_FIRST -> " nulls first";

@@ -17,7 +17,7 @@ import org.springframework.context.annotation.Import;
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@Import(H2ShardDatabases.class)
+@Import({ H2ShardDatabases.class, FanOutCounter.class })
 @interface H2ShardsTest {
 
 }

@@ -26,7 +26,7 @@ import org.springframework.test.context.ContextConfiguration;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("mariadb")
 @ContextConfiguration(initializers = MariaDbInitializer.class)
-@Import(MariaDbShardsConfiguration.class)
+@Import({ MariaDbShardsConfiguration.class, FanOutCounter.class })
 @interface MariaDbShardsTest {
 
 }

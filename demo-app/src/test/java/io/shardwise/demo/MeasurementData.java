@@ -8,7 +8,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Timestamp;
 import java.sql.Types;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -81,7 +83,9 @@ final class MeasurementData {
 					: (random.nextInt(41) - 10) / 2.0;
 			int seq = random.nextInt(21);
 			BigDecimal amount = BigDecimal.valueOf(random.nextInt(200) * 25L, 2);
-			rows.add(new Measurement(region, city, label, reading, seq, amount));
+			// Derived, not drawn, so that the other values stay those of the seed: many ties.
+			LocalDateTime measuredAt = LocalDateTime.of(2026, 3, 1, 0, 0).plusMinutes((seq * 7L + i) % 23);
+			rows.add(new Measurement(region, city, label, reading, seq, amount, measuredAt));
 		}
 		return rows;
 	}
@@ -105,7 +109,8 @@ final class MeasurementData {
 	static void insert(String database, List<Measurement> rows) throws SQLException {
 		try (Connection connection = NamedShardDatabases.connect(database);
 				PreparedStatement statement = connection.prepareStatement(
-						"insert into measurements (id, region, city, label, reading, seq, amount) values (?, ?, ?, ?, ?, ?, ?)")) {
+						"insert into measurements (id, region, city, label, reading, seq, amount, measured_at) "
+								+ "values (?, ?, ?, ?, ?, ?, ?, ?)")) {
 			connection.setAutoCommit(false);
 			for (Measurement row : rows) {
 				statement.setLong(1, row.getId());
@@ -120,6 +125,7 @@ final class MeasurementData {
 				}
 				statement.setInt(6, row.getSeq());
 				statement.setBigDecimal(7, row.getAmount());
+				statement.setTimestamp(8, Timestamp.valueOf(row.getMeasuredAt()));
 				statement.addBatch();
 			}
 			statement.executeBatch();

@@ -26,7 +26,7 @@ import org.springframework.test.context.ContextConfiguration;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("postgres")
 @ContextConfiguration(initializers = EmbeddedPostgresInitializer.class)
-@Import(EmbeddedPostgresShardsConfiguration.class)
+@Import({ EmbeddedPostgresShardsConfiguration.class, FanOutCounter.class })
 @interface PostgresShardsTest {
 
 }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Random;
 
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 
 /**
  * The context of the property-style fan-out tests: four shards of their own
@@ -27,6 +28,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 		"shardwise.shards[europe].url=jdbc:h2:mem:prop_europe;DB_CLOSE_DELAY=-1",
 		"shardwise.shards[south_america].url=jdbc:h2:mem:prop_south_america;DB_CLOSE_DELAY=-1",
 		"shardwise.migration.locations=classpath:db/migration,classpath:db/testmigration" })
+@Import(FanOutCounter.class)
 @interface PropertyShards {
 
 	String TRUTH = "prop_truth";

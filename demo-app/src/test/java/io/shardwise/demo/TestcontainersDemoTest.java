@@ -14,7 +14,7 @@ import org.springframework.test.context.ActiveProfiles;
 @Testcontainers(disabledWithoutDocker = true)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("postgres")
-@Import(PostgresContainersConfiguration.class)
+@Import({ PostgresContainersConfiguration.class, FanOutCounter.class })
 class TestcontainersDemoTest {
 
 	@Nested
