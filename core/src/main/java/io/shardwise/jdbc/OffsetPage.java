@@ -268,6 +268,12 @@ final class OffsetPage {
 				});
 		requireAll(answered, counts);
 		Bound bound = new Bound(smallest, counts);
+		if (bound.position() > offset) {
+			// Rows written between the rounds (on a shard that had no boundary, before the
+			// smallest one): the positions of round 1 no longer hold. The plain page is exact.
+			List<T> rows = fetch(executor, jdbcTemplate, answered, null, offset + size, rowMapper, args);
+			return page(rows, offset, size);
+		}
 		// Rows whose order clusters on some shards leave m far before the page: move it
 		// closer while that saves fetching many rows.
 		for (int round = 0; round < MAX_REFINEMENTS && offset - bound.position() > refineAbove(size); round++) {

@@ -14,7 +14,9 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.shardwise.fanout.FailurePolicy;
 import io.shardwise.fanout.FanOutExecutor;
 import io.shardwise.jdbc.ShardedJdbcTemplate;
+import io.shardwise.observation.ShardCallKind;
 import io.shardwise.observation.ShardCallObserver;
+import io.shardwise.routing.Shard;
 import io.shardwise.routing.ShardRouter;
 import io.shardwise.routing.ShardRoutingDataSource;
 import io.shardwise.routing.Shards;
@@ -164,6 +166,55 @@ class DeepPagePropertyTest {
 				List<Long> found = this.sharded.onAllShards()
 					.queryPage(sql, (rs, row) -> rs.getLong("id"), page, "id", minC);
 				assertThat(found).as(what).containsExactlyElementsOf(truth(sort, minC, size, offset));
+			}
+		}
+
+		@Test
+		void rowsWrittenBetweenTheRoundsGiveThePageOfTheDatabasesAfterThem() {
+			List<JdbcTemplate> templates = new ArrayList<>();
+			for (int i = 0; i < SHARDS.size(); i++) {
+				JdbcTemplate template = new JdbcTemplate(this.pools.get(i));
+				template.execute("drop table if exists moving_items");
+				template.execute("create table moving_items (id bigint primary key)");
+				templates.add(template);
+			}
+			for (long id = 1000; id < 2000; id++) {
+				templates.get(0).update("insert into moving_items (id) values (?)", id);
+			}
+			// Before the second round, 700 rows that sort first land on a shard that had none.
+			java.util.concurrent.atomic.AtomicInteger fanOuts = new java.util.concurrent.atomic.AtomicInteger();
+			ShardCallObserver writer = new ShardCallObserver() {
+
+				@Override
+				public <T> T observeFanOut(ShardCallKind kind, String operation, List<Shard> shards,
+						java.util.function.Supplier<T> fanOut) {
+					if (fanOuts.incrementAndGet() == 2) {
+						for (long id = 1; id <= 700; id++) {
+							templates.get(1).update("insert into moving_items (id) values (?)", id);
+						}
+					}
+					return fanOut.get();
+				}
+
+			};
+			Map<String, DataSource> dataSources = new LinkedHashMap<>();
+			for (int i = 0; i < SHARDS.size(); i++) {
+				dataSources.put(SHARDS.get(i), this.pools.get(i));
+			}
+			Shards shards = new Shards(dataSources, 0);
+			try (FanOutExecutor executor = new FanOutExecutor(4, Duration.ofSeconds(30), FailurePolicy.FAIL, writer)) {
+				ShardedJdbcTemplate sharded = new ShardedJdbcTemplate(new ShardRoutingDataSource(shards),
+						new ShardRouter(shards, Map.of(), null), executor);
+				List<Long> page = sharded.onAllShards()
+					.queryPage("select id from moving_items", (rs, row) -> rs.getLong("id"),
+							new OffsetPageable(800, 10, Sort.by("id")), "id");
+				// One database would now hold 1-700 and 1000-1999: rows 800-809 are 1100-1109.
+				assertThat(fanOuts).hasValueGreaterThan(2);
+				assertThat(page).containsExactlyElementsOf(
+						java.util.stream.LongStream.range(1100, 1110).boxed().toList());
+			}
+			finally {
+				templates.forEach((template) -> template.execute("drop table moving_items"));
 			}
 		}
 
