@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 
 import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * The application's DataSource: connections of the selected shard, through a
@@ -12,14 +11,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * connection at their first statement. So a shard chosen before the first statement
  * wins, even inside an already-open transaction, and a shard that cannot deliver a
  * connection fails that statement with a {@link ShardUnavailableException} naming it.
- * (Handing out the shard's connection directly inside a transaction would save a proxy
- * per connection, but a transaction beginning would then report a dead shard as a
- * {@code CannotCreateTransactionException}.)
- *
- * <p>Outside transaction synchronization, with a shard selected, nothing comes between
- * handing out a connection and its first statement, so the shard's connection is handed
- * out itself: a plain {@code JdbcTemplate} call in a {@code @ShardKey} method, or a
- * shard call of a fan-out, then costs no proxy and no reflective call per method.
+ * (Handing out the shard's connection directly when a shard is already selected would
+ * save a proxy per connection, but a transaction beginning would then report a dead
+ * shard as a {@code CannotCreateTransactionException}.)
  */
 public class ShardwiseDataSource extends LazyConnectionDataSourceProxy {
 
@@ -46,14 +40,6 @@ public class ShardwiseDataSource extends LazyConnectionDataSourceProxy {
 			setDefaultAutoCommit(true);
 			setDefaultTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
 		}
-	}
-
-	@Override
-	public Connection getConnection() throws SQLException {
-		if (ShardContext.currentShard() != null && !TransactionSynchronizationManager.isSynchronizationActive()) {
-			return obtainTargetDataSource().getConnection();
-		}
-		return super.getConnection();
 	}
 
 }
