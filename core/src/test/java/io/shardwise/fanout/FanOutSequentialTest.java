@@ -1,10 +1,13 @@
 package io.shardwise.fanout;
 
+import java.sql.SQLTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.shardwise.observation.ShardCallKind;
@@ -217,14 +220,14 @@ class FanOutSequentialTest {
 	void sequentialRunCancelsAStatementStillRunningAtTheDeadline() throws Exception {
 		// On a thread of its own only so that a statement left running fails the test
 		// instead of hanging it.
-		java.util.concurrent.FutureTask<ShardFanOutException> test = new java.util.concurrent.FutureTask<>(
+		FutureTask<ShardFanOutException> test = new FutureTask<>(
 				this::runAStatementPastTheDeadlineOnTheCaller);
 		Thread caller = new Thread(test, "caller");
 		caller.setDaemon(true);
 		caller.start();
-		ShardFanOutException failure = test.get(60, java.util.concurrent.TimeUnit.SECONDS);
+		ShardFanOutException failure = test.get(60, TimeUnit.SECONDS);
 		assertThat(failure.getFailures()).containsOnlyKeys("a");
-		assertThat(failure.getFailures().get("a")).hasRootCauseInstanceOf(java.sql.SQLTimeoutException.class)
+		assertThat(failure.getFailures().get("a")).hasRootCauseInstanceOf(SQLTimeoutException.class)
 			.rootCause()
 			.hasMessageContaining("Statement was canceled");
 	}
