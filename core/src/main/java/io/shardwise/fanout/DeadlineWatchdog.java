@@ -19,8 +19,9 @@ import io.shardwise.routing.StatementCancellation;
  * statement is stopped at most that long after the deadline. It cancels a late
  * fan-out's statements again on every tick until the fan-out ends, since a statement
  * that has been created but has not started running ignores a cancel; once cancelled,
- * the fan-out cannot create statements. Watching costs a set entry, not a wake-up of
- * the thread.
+ * the fan-out cannot create statements. A caller still waiting for a connection (from
+ * the pool of a shard that is down) is interrupted in that wait. Watching costs a set
+ * entry, not a wake-up of the thread.
  */
 final class DeadlineWatchdog implements AutoCloseable {
 
@@ -79,6 +80,8 @@ final class DeadlineWatchdog implements AutoCloseable {
 					// On every tick until the fan-out ends: a statement created but not yet
 					// running ignores a cancel (H2, PostgreSQL), so one attempt can miss it.
 					StatementCancellation.cancelStatements(cancellation.cancel());
+					// A dead shard's pool waits up to its connection timeout, past the deadline.
+					cancellation.interruptConnectionWait();
 				}
 			}
 		}

@@ -50,7 +50,7 @@ public class ShardRoutingDataSource extends AbstractRoutingDataSource {
 		Shard shard = selectedShard();
 		this.shards.availability().checkInService(shard);
 		try {
-			return StatementCancellation.track(shard.dataSource().getConnection());
+			return StatementCancellation.connect(shard.dataSource()::getConnection);
 		}
 		catch (SQLException ex) {
 			throw new ShardUnavailableException(shard.id(), ex);
@@ -62,7 +62,7 @@ public class ShardRoutingDataSource extends AbstractRoutingDataSource {
 		Shard shard = selectedShard();
 		this.shards.availability().checkInService(shard);
 		try {
-			return StatementCancellation.track(shard.dataSource().getConnection(username, password));
+			return StatementCancellation.connect(() -> shard.dataSource().getConnection(username, password));
 		}
 		catch (SQLException ex) {
 			throw new ShardUnavailableException(shard.id(), ex);

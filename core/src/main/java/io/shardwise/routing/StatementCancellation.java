@@ -48,6 +48,10 @@ public final class StatementCancellation {
 
 	private int openConnections;
 
+	private Thread waiting;
+
+	private boolean waitInterrupted;
+
 	private boolean cancelled;
 
 	/**
@@ -90,9 +94,69 @@ public final class StatementCancellation {
 		CURRENT.remove();
 	}
 
-	static Connection track(Connection connection) {
+	/**
+	 * Take a connection from a shard's pool for the call on the current thread, if any,
+	 * and track it. While the call waits for the pool, {@link #interruptConnectionWait()}
+	 * may interrupt the wait; the interrupt is then cleared again, so that it reaches
+	 * nothing but the wait.
+	 */
+	static Connection connect(ConnectionSource pool) throws SQLException {
 		StatementCancellation current = CURRENT.get();
-		return (current != null) ? current.tracked(connection) : connection;
+		return (current != null) ? current.connectTracked(pool) : pool.getConnection();
+	}
+
+	private Connection connectTracked(ConnectionSource pool) throws SQLException {
+		synchronized (this) {
+			if (this.cancelled) {
+				throw cancelledException();
+			}
+			this.waiting = Thread.currentThread();
+		}
+		Connection connection = null;
+		SQLException failure = null;
+		try {
+			connection = pool.getConnection();
+		}
+		catch (SQLException ex) {
+			failure = ex;
+		}
+		finally {
+			boolean interrupted;
+			synchronized (this) {
+				this.waiting = null;
+				interrupted = this.waitInterrupted;
+				this.waitInterrupted = false;
+			}
+			if (interrupted) {
+				// Ours, and delivered before the lock was taken: clear it.
+				Thread.interrupted();
+				if (connection != null) {
+					connection.close();
+				}
+				SQLException cancelled = cancelledException();
+				if (failure != null) {
+					cancelled.addSuppressed(failure);
+				}
+				throw cancelled;
+			}
+		}
+		if (failure != null) {
+			throw failure;
+		}
+		return tracked(connection);
+	}
+
+	/**
+	 * Interrupt the call's thread if it is waiting for a connection from a shard's pool
+	 * (a dead shard's pool waits up to its connection timeout): for a call that runs on
+	 * its caller's thread, where no one else can stop that wait. A thread that holds a
+	 * connection is never interrupted here.
+	 */
+	public synchronized void interruptConnectionWait() {
+		if (this.waiting != null && !this.waitInterrupted) {
+			this.waitInterrupted = true;
+			this.waiting.interrupt();
+		}
 	}
 
 	private synchronized Connection tracked(Connection connection) {
@@ -223,6 +287,16 @@ public final class StatementCancellation {
 			}
 			return result;
 		}
+
+	}
+
+	/**
+	 * Where a connection comes from: a shard's pool.
+	 */
+	@FunctionalInterface
+	interface ConnectionSource {
+
+		Connection getConnection() throws SQLException;
 
 	}
 

@@ -2,6 +2,8 @@ package io.shardwise.demo;
 
 import java.sql.Connection;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @PostgresShardsTest
 @Import(SequentialFanOutTest.ObserverConfiguration.class)
 @TestPropertySource(properties = { "demo.test.postgres.database=" + SequentialFanOutDeadlineTest.DATABASE,
-		"shardwise.fan-out.timeout=1s", "shardwise.fan-out.on-shard-failure=partial" })
+		"shardwise.fan-out.timeout=1s", "shardwise.fan-out.on-shard-failure=partial",
+		"shardwise.shards[europe].pool.maximum-pool-size=2", "shardwise.shards[europe].pool.connection-timeout=120s" })
 class SequentialFanOutDeadlineTest {
 
 	static final String DATABASE = "weather_sequential_deadline";
@@ -80,6 +83,39 @@ class SequentialFanOutDeadlineTest {
 			lock.rollback();
 		}
 		assertThat(this.locations.countByContinent("Europe")).isPositive();
+	}
+
+	@Test
+	void aFanOutOnTheCallerStopsWaitingForAShardsConnectionAtTheDeadline() throws Exception {
+		String workload = "count of weather_locations, pool in use";
+		for (int i = 0; i < 10; i++) {
+			this.fanOut.execute(ShardCallKind.FAN_OUT, "probe", workload, this.shards.all(), (shard) -> 0L);
+		}
+		// Every connection of Europe's pool in use, as when its server is down: a caller
+		// would wait for the pool's connection timeout of 120 s.
+		DataSource europe = this.shards.get("europe").dataSource();
+		List<Connection> held = new ArrayList<>();
+		try {
+			held.add(europe.getConnection());
+			held.add(europe.getConnection());
+			this.calls.clear();
+			JdbcTemplate jdbc = new JdbcTemplate(this.dataSource);
+			// Bounded at 60 s: without the watchdog's interrupt the wait outlasts it.
+			PartialResult<Map<Shard, Long>> counted = CompletableFuture
+				.supplyAsync(() -> PartialResult.capture(() -> this.fanOut.execute(ShardCallKind.FAN_OUT, "count",
+						workload, this.shards.all(),
+						(shard) -> jdbc.queryForObject("select count(*) from weather_locations", Long.class))))
+				.get(60, TimeUnit.SECONDS);
+			assertThat(this.calls.onCaller()).as("shard calls on the calling thread").isNotEmpty();
+			assertThat(counted.missingShards()).contains("europe");
+		}
+		finally {
+			for (Connection connection : held) {
+				connection.close();
+			}
+		}
+		// The interrupt reached nothing else: the caller's next calls work.
+		assertThat(this.locations.countByContinent("Europe")).isNotNegative();
 	}
 
 	private PartialResult<Map<Shard, Long>> countOnEveryShard() throws Exception {
