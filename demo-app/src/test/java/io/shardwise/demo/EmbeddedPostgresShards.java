@@ -22,6 +22,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import org.springframework.boot.SpringApplication;
 import org.springframework.util.FileSystemUtils;
 
 /**
@@ -136,21 +137,25 @@ public final class EmbeddedPostgresShards implements AutoCloseable {
 	}
 
 	/**
-	 * Closes the servers when the whole test run ends; add it to every test class that
-	 * uses them.
+	 * Closes the servers when the whole test run ends, after Spring Boot's shutdown hook
+	 * has closed the cached application contexts; add it to every test class that uses
+	 * them. Stopping the servers first (at the end of the JUnit run) left every cached
+	 * context's pools retrying dead servers while they closed, and the test JVM overran
+	 * surefire's 30 s exit timeout.
 	 */
 	public static final class StopAfterAllTests implements BeforeAllCallback {
 
+		private static final Runnable CLOSE = () -> {
+			EmbeddedPostgresShards running = instance;
+			if (running != null) {
+				running.close();
+			}
+		};
+
 		@Override
 		public void beforeAll(ExtensionContext context) {
-			context.getRoot()
-				.getStore(ExtensionContext.Namespace.create(EmbeddedPostgresShards.class))
-				.computeIfAbsent("servers", (key) -> (AutoCloseable) () -> {
-					EmbeddedPostgresShards running = instance;
-					if (running != null) {
-						running.close();
-					}
-				}, AutoCloseable.class);
+			// A set: the same action is added once.
+			SpringApplication.getShutdownHandlers().add(CLOSE);
 		}
 
 	}
@@ -191,11 +196,14 @@ public final class EmbeddedPostgresShards implements AutoCloseable {
 				this.postgres = EmbeddedPostgres.builder()
 					.setDataDirectory(this.directory)
 					.setCleanDataDirectory(false)
+					// StopAfterAllTests stops the servers once the contexts are closed.
+					.setRegisterShutdownHook(false)
 					.setPort(this.port)
 					.setServerConfig("shared_preload_libraries", "pg_stat_statements")
 					.setServerConfig("max_connections", "100")
+					// Not synchronous_commit=off: a kill (SIGKILL) would lose commits of
+					// the last few hundred ms, such as a context's Flyway migration.
 					.setServerConfig("fsync", "off")
-					.setServerConfig("synchronous_commit", "off")
 					.setDataDirectoryCustomizer(Server::requirePasswords)
 					.start();
 			}

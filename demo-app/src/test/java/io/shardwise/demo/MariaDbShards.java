@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import org.springframework.boot.SpringApplication;
 import org.springframework.util.FileSystemUtils;
 
 /**
@@ -248,21 +249,23 @@ final class MariaDbShards implements AutoCloseable {
 	}
 
 	/**
-	 * Stops the servers when the whole test run ends; add it to every test class that
+	 * Stops the servers when the whole test run ends, after Spring Boot's shutdown hook
+	 * has closed the cached application contexts (see
+	 * {@link EmbeddedPostgresShards.StopAfterAllTests}); add it to every test class that
 	 * uses them.
 	 */
 	static final class StopAfterAllTests implements BeforeAllCallback {
 
+		private static final Runnable CLOSE = () -> {
+			MariaDbShards running = instance;
+			if (running != null) {
+				running.close();
+			}
+		};
+
 		@Override
 		public void beforeAll(ExtensionContext context) {
-			context.getRoot()
-				.getStore(ExtensionContext.Namespace.create(MariaDbShards.class))
-				.computeIfAbsent("servers", (key) -> (AutoCloseable) () -> {
-					MariaDbShards running = instance;
-					if (running != null) {
-						running.close();
-					}
-				}, AutoCloseable.class);
+			SpringApplication.getShutdownHandlers().add(CLOSE);
 		}
 
 	}
@@ -309,7 +312,7 @@ final class MariaDbShards implements AutoCloseable {
 					"--datadir=" + this.directory, "--port=" + this.port, "--bind-address=127.0.0.1",
 					"--socket=" + socket(), "--pid-file=" + this.directory.resolve("mariadb.pid"),
 					"--user=" + System.getProperty("user.name"), "--skip-name-resolve", "--skip-log-bin",
-					"--innodb-buffer-pool-size=32M", "--innodb-log-file-size=8M", "--innodb-flush-log-at-trx-commit=0",
+					"--innodb-buffer-pool-size=32M", "--innodb-log-file-size=8M", "--innodb-flush-log-at-trx-commit=2",
 					"--max-connections=100", "--performance-schema=ON",
 					"--performance-schema-consumer-events-statements-current=ON",
 					"--performance-schema-consumer-events-statements-history-long=ON",
