@@ -66,6 +66,8 @@ public final class NodeLease implements AutoCloseable {
 
 	private volatile String lostTo;
 
+	private volatile boolean closed;
+
 	private ScheduledExecutorService renewer;
 
 	private ScheduledFuture<?> renewal;
@@ -240,6 +242,10 @@ public final class NodeLease implements AutoCloseable {
 			throw new NodeLeaseException("No id node leased yet in " + this.database + ": ids are available once the "
 					+ "shards are migrated and the lease is taken");
 		}
+		if (this.closed) {
+			throw new NodeLeaseException("Id node " + this.node + " in " + this.database
+					+ " was released when this instance closed: no ids after close");
+		}
 		if (this.lostTo != null) {
 			throw new NodeLeaseException("Id node " + this.node + " was taken over by " + this.lostTo + " in "
 					+ this.database + " after this instance (" + this.owner + ") failed to renew its lease: it no "
@@ -264,7 +270,7 @@ public final class NodeLease implements AutoCloseable {
 	 * @throws SQLException if the database cannot be reached
 	 */
 	boolean renew() throws SQLException {
-		if (this.lostTo != null || this.node < 0) {
+		if (this.lostTo != null || this.node < 0 || this.closed) {
 			return false;
 		}
 		long now = System.currentTimeMillis();
@@ -276,7 +282,15 @@ public final class NodeLease implements AutoCloseable {
 			update.setString(3, this.owner);
 			if (update.executeUpdate() == 1) {
 				this.validUntilMillis = now + this.durationMillis * 3 / 4;
+				if (this.closed) {
+					// A renewal that raced close() must not make ids valid again.
+					this.validUntilMillis = Long.MIN_VALUE;
+					return false;
+				}
 				return true;
+			}
+			if (this.closed) {
+				return false;
 			}
 			String holder = holder(connection);
 			this.lostTo = (holder != null) ? holder : "nobody (the lease row was deleted)";
@@ -302,6 +316,10 @@ public final class NodeLease implements AutoCloseable {
 			renew();
 		}
 		catch (SQLException | RuntimeException ex) {
+			if (this.closed) {
+				// close() interrupted it; the release follows.
+				return;
+			}
 			logger.warn("Cannot renew the lease of id node " + this.node + " in " + this.database
 					+ "; ids stop at " + Instant.ofEpochMilli(this.validUntilMillis) + " unless a renewal succeeds: "
 					+ ex.getMessage());
@@ -314,6 +332,7 @@ public final class NodeLease implements AutoCloseable {
 	 */
 	@Override
 	public synchronized void close() {
+		this.closed = true;
 		stopRenewing();
 		if (this.renewer != null) {
 			this.renewer.shutdownNow();

@@ -49,6 +49,18 @@ class NodeLeaseTest {
 	}
 
 	@Test
+	void aClosedLeaseIsNotRenewedAgainAndRefusesIdsSayingSo() throws SQLException {
+		NodeLease lease = started(NodeLease.automatic(this.database, "shard 'a'", Duration.ofMinutes(1)));
+		ShardIds ids = new ShardIds(1, lease);
+		assertThat(ids.next(0)).isPositive();
+		lease.close();
+		assertThat(lease.renew()).isFalse();
+		assertThat(rows()).isZero();
+		assertThatExceptionOfType(NodeLeaseException.class).isThrownBy(() -> ids.next(0))
+			.withMessageContaining("Id node 0 in shard 'a' was released when this instance closed");
+	}
+
+	@Test
 	void runningOutOfNodesFailsNamingTheTable() {
 		for (int i = 0; i < ShardIds.MAX_NODES; i++) {
 			started(NodeLease.automatic(this.database, "shard 'a'", Duration.ofMinutes(1)));
