@@ -9,6 +9,10 @@ import java.util.Map;
 
 import io.shardwise.routing.Shard;
 import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.PessimisticLockingFailureException;
+import org.springframework.jdbc.support.SQLErrorCodeSQLExceptionTranslator;
+import org.springframework.jdbc.support.SQLErrorCodes;
+import org.springframework.jdbc.support.SQLErrorCodesFactory;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
@@ -63,6 +67,7 @@ public class BucketFence {
 		// Per shard and bucket: each shard has its own record of the bucket.
 		Integer key = (shard.index() << 10) | bucket;
 		BucketOwnership.State state = (checked != null) ? checked.get(key) : null;
+		SQLException lockFailure = null;
 		try {
 			if (state == null) {
 				state = lockAndRead(connection, bucket);
@@ -79,13 +84,41 @@ public class BucketFence {
 			}
 		}
 		catch (SQLException ex) {
-			throw new DataAccessResourceFailureException("Cannot check the ownership of bucket " + bucket
-					+ " on shard '" + shard.id() + "': " + ex.getMessage(), ex);
+			// A cutover holds the bucket's row exclusively from its fence to its switch: a
+			// wait for that row past the database's lock timeout is the write pause
+			// outlasting it. Nothing is written yet, and a retry routes by the new map.
+			if (state != null || !isLockFailure(connection, ex)) {
+				throw new DataAccessResourceFailureException("Cannot check the ownership of bucket " + bucket
+						+ " on shard '" + shard.id() + "': " + ex.getMessage(), ex);
+			}
+			lockFailure = ex;
 		}
 		long routedVersion = this.placement.version();
 		this.placement.refreshQuietly();
+		if (lockFailure != null) {
+			throw new StalePlacementException(bucket, shard.id(),
+					"its ownership row stayed locked past the database's lock timeout: by a cutover, or, where the "
+							+ "database has no shared locks, by a long transaction writing the same bucket",
+					routedVersion, lockFailure);
+		}
 		throw new StalePlacementException(bucket, shard.id(), (state != null) ? state.name() : "not owned",
-				routedVersion);
+				routedVersion, null);
+	}
+
+	/**
+	 * Return whether a failure is a lock that could not be had in time (or a deadlock),
+	 * by Spring's error codes of the connection's database.
+	 */
+	private static boolean isLockFailure(Connection connection, SQLException ex) {
+		try {
+			SQLErrorCodes codes = SQLErrorCodesFactory.getInstance()
+				.getErrorCodes(connection.getMetaData().getDatabaseProductName());
+			return new SQLErrorCodeSQLExceptionTranslator(codes).translate("bucket fence", null,
+					ex) instanceof PessimisticLockingFailureException;
+		}
+		catch (SQLException | RuntimeException unknown) {
+			return false;
+		}
 	}
 
 	private BucketOwnership.State lockAndRead(Connection connection, int bucket) throws SQLException {

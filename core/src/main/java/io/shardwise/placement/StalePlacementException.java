@@ -5,7 +5,8 @@ import org.springframework.dao.TransientDataAccessException;
 /**
  * Thrown by a routed write whose shard no longer owns (or does not yet own) the row's
  * bucket: the instance routed by an older map than the stored one, or the bucket is in
- * the short write pause of its cutover. Nothing was written; the instance has reloaded
+ * the short write pause of its cutover (or its check waited past the database's lock
+ * timeout for a cutover to end). Nothing was written; the instance has reloaded
  * the map, so retrying the whole transaction routes it to the bucket's owner.
  */
 public class StalePlacementException extends TransientDataAccessException {
@@ -16,9 +17,9 @@ public class StalePlacementException extends TransientDataAccessException {
 
 	private final String shard;
 
-	StalePlacementException(int bucket, String shard, String state, long routedVersion) {
+	StalePlacementException(int bucket, String shard, String state, long routedVersion, Throwable cause) {
 		super("Shard '" + shard + "' does not own bucket " + bucket + " (" + state + "); this write was routed by "
-				+ "placement version " + routedVersion + ". Nothing was written: retry the transaction");
+				+ "placement version " + routedVersion + ". Nothing was written: retry the transaction", cause);
 		this.bucket = bucket;
 		this.shard = shard;
 	}

@@ -582,7 +582,7 @@ abstract class MoveScenarioTests extends LiveMoveTests {
 							this.expected.orders.put(saved.getId(), saved.getLines().stream().map(OrderLine::getId).toList());
 						}
 						catch (RuntimeException ex) {
-							this.errors.add(ex.toString());
+							this.errors.add(describe(ex));
 						}
 					}
 				});

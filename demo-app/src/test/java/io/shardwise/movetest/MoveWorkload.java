@@ -12,6 +12,8 @@ import java.util.function.Supplier;
 
 import io.shardwise.placement.StalePlacementException;
 
+import org.springframework.core.NestedExceptionUtils;
+
 /**
  * Threads that write and read customers, orders and lines through the repositories of
  * one or more instances, remembering every acknowledged write, retrying writes that the
@@ -155,7 +157,7 @@ class MoveWorkload {
 				this.operations.incrementAndGet();
 			}
 			catch (RuntimeException ex) {
-				this.errors.add(ex.toString() + (stale ? " (stale instance)" : ""));
+				this.errors.add(describe(ex) + (stale ? " (stale instance)" : ""));
 			}
 		}
 	}
@@ -189,6 +191,12 @@ class MoveWorkload {
 				}
 			}
 		}
+	}
+
+	/** The failure and its root cause, which a wrapper such as "Could not commit" hides. */
+	static String describe(Throwable ex) {
+		Throwable root = NestedExceptionUtils.getMostSpecificCause(ex);
+		return (root == ex) ? ex.toString() : ex + ", caused by " + root;
 	}
 
 	static boolean isStale(Throwable ex) {
