@@ -1,6 +1,9 @@
 package io.shardwise.fanout;
 
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
@@ -79,7 +82,9 @@ final class DeadlineWatchdog implements AutoCloseable {
 				if (cancellation.isPastDeadline(now)) {
 					// On every tick until the fan-out ends: a statement created but not yet
 					// running ignores a cancel (H2, PostgreSQL), so one attempt can miss it.
-					StatementCancellation.cancelStatements(cancellation.cancel());
+					List<Statement> running = new ArrayList<>();
+					cancellation.cancel(running);
+					StatementCancellation.cancelStatements(running);
 					// A dead shard's pool waits up to its connection timeout, past the deadline.
 					cancellation.interruptConnectionWait();
 				}

@@ -449,27 +449,16 @@ public final class FanOutExecutor implements AutoCloseable {
 	 * connection (waiting for one, or for a permit) is interrupted.
 	 */
 	private <T> void cancelAll(Map<Future<T>, Shard> futures, Map<Future<T>, StatementCancellation> cancellations) {
-		List<Statement> running = null;
+		List<Statement> running = new ArrayList<>();
 		for (Future<T> future : futures.keySet()) {
-			if (future.isDone()) {
-				continue;
-			}
-			List<Statement> statements = cancellations.get(future).cancel();
-			if (StatementCancellation.holdsConnection(statements)) {
-				future.cancel(false);
-				if (running == null) {
-					running = new ArrayList<>();
-				}
-				running.addAll(statements);
-			}
-			else {
-				future.cancel(true);
+			if (!future.isDone()) {
+				// A call that holds a connection but has no statement yet is not interrupted either.
+				future.cancel(!cancellations.get(future).cancel(running));
 			}
 		}
-		if (running != null) {
+		if (!running.isEmpty()) {
 			// Cancelling talks to the database: not on the caller's thread, which returns now.
-			List<Statement> toCancel = running;
-			startThread("shardwise-cancel", () -> StatementCancellation.cancelStatements(toCancel));
+			startThread("shardwise-cancel", () -> StatementCancellation.cancelStatements(running));
 		}
 	}
 

@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Interrupting the thread alone is not enough: on a virtual thread (Java 21+) an
  * interrupt closes the socket of a statement in progress, the server keeps running the
  * statement, and the pool opens a replacement connection, so the server ends up with
- * more connections than the pool's size. {@link #cancel()} instead tells the caller
+ * more connections than the pool's size. {@link #cancel(List)} instead tells the caller
  * whether the call holds a connection; if so, the caller cancels its statements
  * ({@link Statement#cancel()}, which the database answers by failing the statement), and
  * the connection goes back to the pool intact.
@@ -181,24 +181,21 @@ public final class StatementCancellation {
 	}
 
 	/**
-	 * Cancel the call: statements it creates from now on fail, and the returned
-	 * statements, if any, are to be cancelled with {@link #cancelStatements(List)} (off
-	 * the caller's thread: cancelling talks to the database).
-	 * @return the statements of the call's open connections; empty if the call holds no
-	 * connection, when interrupting its thread is safe
+	 * Cancel the call: statements it creates from now on fail, and the statements of its
+	 * open connections are added to {@code running}, to be cancelled with
+	 * {@link #cancelStatements(List)} (off the caller's thread: cancelling talks to the
+	 * database).
+	 * @param running where to add the statements of the call's open connections
+	 * @return whether the call holds a connection (with or without statements yet), when
+	 * interrupting its thread would break the connection
 	 */
-	public synchronized List<Statement> cancel() {
+	public synchronized boolean cancel(List<Statement> running) {
 		this.cancelled = true;
-		return (this.openConnections > 0) ? List.copyOf(this.statements) : List.of();
-	}
-
-	/**
-	 * Return whether the call held a connection when it was cancelled.
-	 * @param statements what {@link #cancel()} returned
-	 * @return whether interrupting the call's thread would break a connection
-	 */
-	public static boolean holdsConnection(List<Statement> statements) {
-		return !statements.isEmpty();
+		if (this.openConnections == 0) {
+			return false;
+		}
+		running.addAll(this.statements);
+		return true;
 	}
 
 	/**
