@@ -8,11 +8,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 import io.shardwise.routing.Shard;
+import io.shardwise.routing.ShardFailures;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.PessimisticLockingFailureException;
-import org.springframework.jdbc.support.SQLErrorCodeSQLExceptionTranslator;
-import org.springframework.jdbc.support.SQLErrorCodes;
-import org.springframework.jdbc.support.SQLErrorCodesFactory;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
@@ -87,7 +85,8 @@ public class BucketFence {
 			// A cutover holds the bucket's row exclusively from its fence to its switch: a
 			// wait for that row past the database's lock timeout is the write pause
 			// outlasting it. Nothing is written yet, and a retry routes by the new map.
-			if (state != null || !isLockFailure(connection, ex)) {
+			if (state != null || !(ShardFailures.translate("bucket fence", ex, connection,
+					shard) instanceof PessimisticLockingFailureException)) {
 				throw new DataAccessResourceFailureException("Cannot check the ownership of bucket " + bucket
 						+ " on shard '" + shard.id() + "': " + ex.getMessage(), ex);
 			}
@@ -103,22 +102,6 @@ public class BucketFence {
 		}
 		throw new StalePlacementException(bucket, shard.id(), (state != null) ? state.name() : "not owned",
 				routedVersion, null);
-	}
-
-	/**
-	 * Return whether a failure is a lock that could not be had in time (or a deadlock),
-	 * by Spring's error codes of the connection's database.
-	 */
-	private static boolean isLockFailure(Connection connection, SQLException ex) {
-		try {
-			SQLErrorCodes codes = SQLErrorCodesFactory.getInstance()
-				.getErrorCodes(connection.getMetaData().getDatabaseProductName());
-			return new SQLErrorCodeSQLExceptionTranslator(codes).translate("bucket fence", null,
-					ex) instanceof PessimisticLockingFailureException;
-		}
-		catch (SQLException | RuntimeException unknown) {
-			return false;
-		}
 	}
 
 	private BucketOwnership.State lockAndRead(Connection connection, int bucket) throws SQLException {

@@ -1,8 +1,15 @@
 package io.shardwise.routing;
 
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
+
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.UncategorizedSQLException;
+import org.springframework.jdbc.support.SQLErrorCodeSQLExceptionTranslator;
+import org.springframework.jdbc.support.SQLErrorCodesFactory;
+import org.springframework.jdbc.support.SQLStateSQLExceptionTranslator;
 
 /**
  * Recognises the failures that mean "the shard cannot be reached" and turns them into
@@ -54,6 +61,36 @@ public final class ShardFailures {
 			return null;
 		}
 		return new ShardUnavailableException(blamed.id(), "connection lost", connectionError);
+	}
+
+	/**
+	 * Translate a driver error on a shard's connection as {@code JdbcTemplate} would, by
+	 * the error codes of the connection's database (a duplicate key into a
+	 * {@code DuplicateKeyException}, a lock timeout into a
+	 * {@code CannotAcquireLockException}, ...), or into a
+	 * {@link ShardUnavailableException} naming the shard if the connection is lost: for
+	 * the statements and commits that Shardwise itself runs on a shard.
+	 * @param task what was being done, for the message
+	 * @param ex the driver error
+	 * @param connection the connection it happened on, whose database names the error codes
+	 * @param shard the shard
+	 * @return the translated exception
+	 */
+	public static DataAccessException translate(String task, SQLException ex, Connection connection, Shard shard) {
+		if (isConnectionError(ex)) {
+			return new ShardUnavailableException(shard.id(), "connection lost during " + task, ex);
+		}
+		String described = task + " on shard '" + shard.id() + "'";
+		DataAccessException translated = null;
+		try {
+			translated = new SQLErrorCodeSQLExceptionTranslator(
+					SQLErrorCodesFactory.getInstance().getErrorCodes(connection.getMetaData().getDatabaseProductName()))
+				.translate(described, null, ex);
+		}
+		catch (SQLException | RuntimeException metadataUnavailable) {
+			translated = new SQLStateSQLExceptionTranslator().translate(described, null, ex);
+		}
+		return (translated != null) ? translated : new UncategorizedSQLException(described, null, ex);
 	}
 
 	/**

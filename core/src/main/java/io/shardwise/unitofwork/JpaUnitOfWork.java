@@ -13,13 +13,19 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.EntityTransaction;
 import io.shardwise.routing.Shard;
+import io.shardwise.routing.ShardFailures;
 import io.shardwise.routing.ShardRoutingException;
+import io.shardwise.routing.ShardUnavailableException;
 import io.shardwise.unitofwork.ShardUnitOfWork.ShardConnection;
 import org.hibernate.FlushMode;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
 import org.hibernate.proxy.HibernateProxy;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.support.PersistenceExceptionTranslator;
 import org.springframework.orm.jpa.EntityManagerFactoryInfo;
+import org.springframework.orm.jpa.EntityManagerFactoryUtils;
+import org.springframework.orm.jpa.JpaDialect;
 import org.springframework.orm.jpa.EntityManagerHolder;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.util.ClassUtils;
@@ -45,11 +51,16 @@ final class JpaUnitOfWork {
 
 	private final SessionFactory factory;
 
-	private JpaUnitOfWork(ShardUnitOfWork unitOfWork, EntityManagerHolder homeHolder, SessionFactory factory) {
+	/** The EntityManagerFactory's JPA dialect, as the transaction manager translates with. */
+	private final PersistenceExceptionTranslator translator;
+
+	private JpaUnitOfWork(ShardUnitOfWork unitOfWork, EntityManagerHolder homeHolder, SessionFactory factory,
+			PersistenceExceptionTranslator translator) {
 		this.unitOfWork = unitOfWork;
 		this.homeHolder = homeHolder;
 		this.home = homeHolder.getEntityManager().unwrap(Session.class);
 		this.factory = factory;
+		this.translator = translator;
 	}
 
 	/**
@@ -62,7 +73,9 @@ final class JpaUnitOfWork {
 				|| holder.getEntityManager() == null || !onShards(emf)) {
 			return null;
 		}
-		JpaUnitOfWork jpa = new JpaUnitOfWork(unitOfWork, holder, emf.unwrap(SessionFactory.class));
+		JpaDialect dialect = ((EntityManagerFactoryInfo) emf).getJpaDialect();
+		JpaUnitOfWork jpa = new JpaUnitOfWork(unitOfWork, holder, emf.unwrap(SessionFactory.class),
+				(dialect != null) ? dialect : EntityManagerFactoryUtils::convertJpaAccessExceptionIfPossible);
 		jpa.home.doWork(unitOfWork::pinToHome);
 		TransactionSynchronizationManager.unbindResource(key);
 		TransactionSynchronizationManager.bindResource(key, new RoutingHolder(jpa.routingEntityManager(), holder));
@@ -162,7 +175,10 @@ final class JpaUnitOfWork {
 
 	/**
 	 * Flush every session, home first; the write listeners refuse a second write shard
-	 * before its first statement.
+	 * before its first statement. A session's failure is translated as the transaction
+	 * manager translates the home session's at its commit, so that a duplicate key is a
+	 * {@code DataIntegrityViolationException} whichever shard the transaction touched
+	 * first.
 	 */
 	void beforeCommit() {
 		if (this.unitOfWork.isReadOnly()) {
@@ -170,7 +186,15 @@ final class JpaUnitOfWork {
 		}
 		for (Session session : sessions()) {
 			if (session.isOpen() && session.getHibernateFlushMode() != FlushMode.MANUAL) {
-				flush(session);
+				try {
+					flush(session);
+				}
+				catch (ShardRoutingException ex) {
+					throw ex;
+				}
+				catch (RuntimeException ex) {
+					throw translate(ex, this.unitOfWork.shardOfSession(session));
+				}
 			}
 		}
 		for (ShardConnection connection : this.unitOfWork.otherConnections()) {
@@ -193,6 +217,19 @@ final class JpaUnitOfWork {
 			}
 			throw ex;
 		}
+	}
+
+	/**
+	 * Translate a failure of a shard's session: a lost connection into a
+	 * {@link ShardUnavailableException} naming the shard, the rest by the JPA dialect.
+	 */
+	RuntimeException translate(RuntimeException ex, Shard shard) {
+		ShardUnavailableException unavailable = ShardFailures.translate(ex, shard);
+		if (unavailable != null) {
+			return unavailable;
+		}
+		DataAccessException translated = this.translator.translateExceptionIfPossible(ex);
+		return (translated != null) ? translated : ex;
 	}
 
 	static void commit(Object session) {

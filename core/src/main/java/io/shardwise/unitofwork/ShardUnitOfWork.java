@@ -11,6 +11,7 @@ import javax.sql.DataSource;
 
 import io.shardwise.routing.Shard;
 import io.shardwise.routing.ShardContext;
+import io.shardwise.routing.ShardFailures;
 import io.shardwise.routing.ShardRoutingDataSource;
 import io.shardwise.routing.ShardRoutingException;
 import io.shardwise.routing.ShardUnavailableException;
@@ -420,7 +421,12 @@ public final class ShardUnitOfWork implements ShardedTransaction, TransactionSyn
 		}
 		for (ShardConnection connection : this.others.values()) {
 			if (written.contains(connection.shard)) {
-				connection.commit();
+				try {
+					connection.commit();
+				}
+				catch (RuntimeException ex) {
+					throw (this.jpa != null) ? this.jpa.translate(ex, connection.shard) : ex;
+				}
 			}
 		}
 	}
@@ -486,7 +492,7 @@ public final class ShardUnitOfWork implements ShardedTransaction, TransactionSyn
 				this.committed = true;
 			}
 			catch (SQLException ex) {
-				throw new ShardUnavailableException(this.shard.id(), ex);
+				throw ShardFailures.translate("commit", ex, this.connection, this.shard);
 			}
 		}
 

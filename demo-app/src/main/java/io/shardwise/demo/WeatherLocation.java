@@ -58,6 +58,10 @@ public class WeatherLocation {
 		return this.city;
 	}
 
+	public void setCity(String city) {
+		this.city = city;
+	}
+
 	public List<Report> getReports() {
 		return this.reports;
 	}

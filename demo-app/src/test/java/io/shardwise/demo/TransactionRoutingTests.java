@@ -8,6 +8,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -27,6 +30,9 @@ abstract class TransactionRoutingTests {
 
 	@Autowired
 	WeatherLocationRepository locations;
+
+	@Autowired
+	PlatformTransactionManager transactionManager;
 
 	@BeforeEach
 	void resetCounts() throws Exception {
@@ -112,6 +118,25 @@ abstract class TransactionRoutingTests {
 		assertThat(this.databases.statementCounts()).containsEntry("north_america", 0)
 			.containsEntry("asia", 0)
 			.containsEntry("south_america", 0);
+	}
+
+	@Test
+	void aConstraintViolationAtCommitIsTranslatedWhicheverShardTheTransactionTouchedFirst() throws Exception {
+		WeatherLocation asian = this.locations.save(new WeatherLocation("Asia", "T-Osaka"));
+		TransactionTemplate transaction = new TransactionTemplate(this.transactionManager);
+		// Asia is the transaction's home shard: the transaction manager's commit translates.
+		assertThatExceptionOfType(DataIntegrityViolationException.class)
+			.isThrownBy(() -> transaction.executeWithoutResult(
+					(status) -> this.locations.findById(asian.getId()).orElseThrow().setCity(null)));
+		// Europe first: Asia's session flushes in Shardwise's unit of work, before the commit.
+		assertThatExceptionOfType(DataIntegrityViolationException.class)
+			.isThrownBy(() -> transaction.executeWithoutResult((status) -> {
+				this.locations.findByContinentOrderByIdAsc("Europe");
+				this.locations.findById(asian.getId()).orElseThrow().setCity(null);
+			}));
+		assertThat(this.databases.locations("asia")).filteredOn((location) -> location.id() == asian.getId())
+			.extracting(ShardDatabases.Location::city)
+			.containsExactly("T-Osaka");
 	}
 
 }
