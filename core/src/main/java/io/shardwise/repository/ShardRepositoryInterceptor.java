@@ -13,7 +13,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -31,6 +30,8 @@ import io.shardwise.routing.ShardRoutingException;
 import io.shardwise.unitofwork.ShardUnitOfWork;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.aop.ProxyMethodInvocation;
 import org.springframework.core.ResolvableType;
 import org.springframework.data.domain.Slice;
@@ -66,6 +67,9 @@ import org.springframework.util.ReflectionUtils;
  * </ul>
  */
 public class ShardRepositoryInterceptor implements MethodInterceptor {
+
+	private static final Log logger = LogFactory.getLog(ShardRepositoryInterceptor.class);
+
 
 	private static final boolean JPA_PRESENT = org.springframework.util.ClassUtils
 		.isPresent("jakarta.persistence.EntityManagerFactory", ShardRepositoryInterceptor.class.getClassLoader());
@@ -257,10 +261,19 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 		ProxyMethodInvocation proxyInvocation = (ProxyMethodInvocation) invocation;
 		Object[] merged = new Object[all.size()];
 		boolean returnsList = false;
+		List<String> written = new ArrayList<>();
 		for (Map.Entry<Shard, List<Integer>> group : positions.entrySet()) {
 			List<Object> entitiesOfShard = group.getValue().stream().map(all::get).toList();
 			MethodInvocation call = proxyInvocation.invocableClone(new Object[] { new ArrayList<>(entitiesOfShard) });
-			Object result = runOn(group.getKey(), plan, call);
+			Object result;
+			try {
+				result = runOn(group.getKey(), plan, call);
+			}
+			catch (Throwable ex) {
+				warnPartlyWritten(plan, written, group.getKey(), positions.keySet(), ex);
+				throw ex;
+			}
+			written.add(group.getKey().id());
 			entitiesOfShard.forEach((entity) -> EntityShards.remember(entity, group.getKey()));
 			if (result instanceof List<?> saved) {
 				returnsList = true;
@@ -270,6 +283,24 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 			}
 		}
 		return returnsList ? new ArrayList<>(List.of(merged)) : null;
+	}
+
+	/**
+	 * Outside a transaction the groups before a failing one stay committed: say which,
+	 * since the exception is the failing group's own.
+	 */
+	private static void warnPartlyWritten(RepositoryMethod plan, List<String> written, Shard failed,
+			Set<Shard> groups, Throwable ex) {
+		if (written.isEmpty() || TransactionSynchronizationManager.isActualTransactionActive()) {
+			return;
+		}
+		List<String> notWritten = groups.stream()
+			.map(Shard::id)
+			.filter((id) -> !written.contains(id) && !id.equals(failed.id()))
+			.toList();
+		logger.warn(plan.method().getName() + " across shards committed on shard(s) " + written
+				+ " and then failed on shard '" + failed.id() + "'" + (notWritten.isEmpty() ? ""
+						: "; shard(s) " + notWritten + " were not written") + ": " + ex);
 	}
 
 	private Object routeById(MethodInvocation invocation, RepositoryMethod plan, Object id) throws Throwable {

@@ -6,8 +6,11 @@ import io.shardwise.routing.ShardRoutingException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -20,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * to one; a write routed to a second shard is refused before it runs, and the
  * transaction rolls back.
  */
+@ExtendWith(OutputCaptureExtension.class)
 abstract class TransactionRoutingTests {
 
 	@Autowired
@@ -137,6 +141,23 @@ abstract class TransactionRoutingTests {
 		assertThat(this.databases.locations("asia")).filteredOn((location) -> location.id() == asian.getId())
 			.extracting(ShardDatabases.Location::city)
 			.containsExactly("T-Osaka");
+	}
+
+	@Test
+	void aSaveAllAcrossShardsThatFailsOnOneSaysWhatItWrote(CapturedOutput output) throws Exception {
+		WeatherLocation broken = new WeatherLocation("Asia", "T-Sendai");
+		broken.setCity(null);
+		List<WeatherLocation> three = List.of(new WeatherLocation("Europe", "T-Porto"), broken,
+				new WeatherLocation("North America", "T-Tulsa"));
+		assertThatExceptionOfType(DataIntegrityViolationException.class)
+			.isThrownBy(() -> this.locations.saveAll(three));
+		assertThat(this.databases.locations("europe")).extracting(ShardDatabases.Location::city).contains("T-Porto");
+		for (String shard : ShardDatabases.SHARDS) {
+			assertThat(this.databases.locations(shard)).extracting(ShardDatabases.Location::city)
+				.doesNotContain("T-Tulsa");
+		}
+		assertThat(output).contains("saveAll across shards committed on shard(s) [europe] and then failed on "
+				+ "shard 'asia'; shard(s) [north_america] were not written");
 	}
 
 }
