@@ -34,6 +34,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.aop.ProxyMethodInvocation;
 import org.springframework.core.ResolvableType;
+import org.springframework.dao.IncorrectResultSizeDataAccessException;
 import org.springframework.data.domain.Slice;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.Pageable;
@@ -56,7 +57,7 @@ import org.springframework.util.ReflectionUtils;
  * {@code saveAll} and {@code deleteAll(Iterable)} write each shard's entities there.
  * <li>{@code findById}, {@code existsById}, {@code deleteById}: an id made by
  * {@link ShardwiseId} goes to the shard it names; any other id is looked for on every
- * shard, and the first hit wins.
+ * shard, and found on two it is refused.
  * <li>Any other method runs on the selected shard if there is one, and otherwise on every
  * shard in parallel, with results merged by {@link RepositoryResults} (streams lazily, by
  * {@link StreamMerge}).
@@ -327,10 +328,14 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 			return result;
 		}
 		if (reference) {
+			String why = (id instanceof Long)
+					? "it is not a Shardwise id, see shardwise.id.valid-from, or an id of the shard layout of a row "
+							+ "whose bucket may have moved"
+					: "a " + id.getClass().getSimpleName() + " id never names a shard";
 			throw new ShardRoutingException(plan.describe() + "(" + id + ") returns a lazy reference, which needs a "
-					+ "Shardwise id that names its shard, or a selected shard: " + id + " names none (it is not a "
-					+ "Shardwise id, see shardwise.id.valid-from, or an id of the shard layout of a row whose bucket "
-					+ "may have moved)");
+					+ "Shardwise id that names its shard, or a selected shard: " + id + " names none (" + why
+					+ "); select the shard (ShardTemplate, a @ShardKey method) or use findById, which looks on "
+					+ "every shard");
 		}
 		// A foreign id may be on any shard: look on every one, even inside a routed call.
 		return fanOut(invocation, plan, ShardCallKind.ID_LOOKUP, allShards(invocation.getArguments()), true);
@@ -518,7 +523,31 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 		if (placed != null) {
 			placed.checkExact(plan.describe());
 		}
+		if (firstHitWins) {
+			refuseIdOnSeveralShards(plan, args, results);
+		}
 		return RepositoryResults.merge(plan, args, new ArrayList<>(results.values()), order, firstHitWins);
+	}
+
+	/**
+	 * A foreign id found on several shards names no one row (identity columns and
+	 * sequences of each shard's own hand out the same ids): refuse it rather than return
+	 * whichever shard answered first.
+	 */
+	private static void refuseIdOnSeveralShards(RepositoryMethod plan, Object[] args, Map<Shard, Object> results) {
+		List<String> holders = new ArrayList<>(2);
+		results.forEach((shard, result) -> {
+			if (result != null && !(result instanceof Boolean) && !(result instanceof Optional<?> optional
+					&& optional.isEmpty())) {
+				holders.add(shard.id());
+			}
+		});
+		if (holders.size() > 1) {
+			throw new IncorrectResultSizeDataAccessException(plan.describe() + "(" + args[0] + ") found a row on "
+					+ "shards " + holders + ": this id is not unique across shards (ids made by each shard, such as "
+					+ "identity columns?), so it names no one row; look the row up by its shard key, or on one "
+					+ "shard with ShardTemplate", 1, holders.size());
+		}
 	}
 
 	/**

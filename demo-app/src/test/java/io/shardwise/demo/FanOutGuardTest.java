@@ -61,6 +61,15 @@ class FanOutGuardTest {
 	}
 
 	@Test
+	void aLazyReferenceByAnIdThatNamesNoShardIsRefusedSayingWhatToDo() {
+		Long id = 7L;
+		assertThatExceptionOfType(ShardRoutingException.class).isThrownBy(() -> this.repository.getReferenceById(id))
+			.withMessageContaining("getReferenceById(" + id + ") returns a lazy reference")
+			.withMessageContaining("it is not a Shardwise id")
+			.withMessageContaining("use findById, which looks on every shard");
+	}
+
+	@Test
 	void unkeyedCallsAreRefusedBeforeAnyShardRuns() throws SQLException {
 		this.databases.resetStatistics();
 		assertThatExceptionOfType(ShardRoutingException.class)

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.dao.IncorrectResultSizeDataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -103,7 +104,7 @@ abstract class ShardRoutingTests {
 	}
 
 	@Test
-	void foreignIdIsLookedUpOnEveryShardAndFirstHitWins() throws Exception {
+	void foreignIdIsLookedUpOnEveryShard() throws Exception {
 		this.databases.execute("europe", "insert into weather_locations (id, continent, city) values (42, 'Europe', 'T-Legacy')");
 		this.databases.resetStatementCounts();
 
@@ -116,6 +117,18 @@ abstract class ShardRoutingTests {
 		this.locations.deleteById(42L);
 		assertThat(this.databases.locations("europe")).extracting(ShardDatabases.Location::city)
 			.doesNotContain("T-Legacy");
+	}
+
+	@Test
+	void aForeignIdFoundOnTwoShardsIsRefusedNamingThem() throws Exception {
+		// As identity columns of each shard's own would make them.
+		this.databases.execute("europe", "insert into weather_locations (id, continent, city) values (44, 'Europe', 'T-Twin')");
+		this.databases.execute("asia", "insert into weather_locations (id, continent, city) values (44, 'Asia', 'T-Twin')");
+		assertThatExceptionOfType(IncorrectResultSizeDataAccessException.class)
+			.isThrownBy(() -> this.locations.findById(44L))
+			.withMessageContaining("findById(44) found a row on shards [asia, europe]")
+			.withMessageContaining("not unique across shards");
+		assertThat(this.locations.existsById(44L)).isTrue();
 	}
 
 	@Test
