@@ -32,7 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @PostgresShardsTest
 @TestPropertySource(properties = { "demo.test.postgres.database=weather_deadline_leak",
-		"shardwise.fan-out.timeout=1s", "shardwise.fan-out.on-shard-failure=partial",
+		// 2 s, not 1: under a load of 15 on 2 cores a healthy shard's count missed 1 s.
+		"shardwise.fan-out.timeout=2s", "shardwise.fan-out.on-shard-failure=partial",
 		"shardwise.shards[europe].pool.maximum-pool-size=" + FanOutDeadlineLeakTest.POOL_SIZE,
 		"shardwise.shards[europe].pool.minimum-idle=1" })
 class FanOutDeadlineLeakTest {
@@ -86,7 +87,7 @@ class FanOutDeadlineLeakTest {
 		}
 		assertThat(this.locations.countByContinent("Europe")).isPositive();
 		assertThat(mostBackends).as("backends of the application on the locked shard").isLessThanOrEqualTo(POOL_SIZE);
-		System.out.printf("Fan-out deadline (PostgreSQL, Java %s, %s threads): %d fan-outs of %d callers past a 1 s "
+		System.out.printf("Fan-out deadline (PostgreSQL, Java %s, %s threads): %d fan-outs of %d callers past a 2 s "
 				+ "deadline on a locked shard, most server backends %d for a pool of %d%n",
 				Runtime.version().feature(), this.fanOut.usesVirtualThreads() ? "virtual" : "platform", FAN_OUTS,
 				POOL_SIZE, mostBackends, POOL_SIZE);
