@@ -39,6 +39,7 @@ import org.springframework.data.domain.Slice;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.Pageable;
 import org.springframework.data.domain.Sort;
+import org.springframework.data.repository.CrudRepository;
 import org.springframework.data.repository.core.RepositoryMetadata;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -337,8 +338,31 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 					+ "); select the shard (ShardTemplate, a @ShardKey method) or use findById, which looks on "
 					+ "every shard");
 		}
+		if (plan.method().getName().equals("deleteById") && invocation.getThis() instanceof CrudRepository<?, ?> target
+				&& placedFanOut(plan, ShardCallKind.ID_LOOKUP) == null) {
+			return deleteByForeignId(invocation, plan, target, id);
+		}
 		// A foreign id may be on any shard: look on every one, even inside a routed call.
 		return fanOut(invocation, plan, ShardCallKind.ID_LOOKUP, allShards(invocation.getArguments()), true);
+	}
+
+	/**
+	 * Delete by a foreign id where it is, once sure it names one row: found on two shards
+	 * it is refused before anything is deleted, as {@code findById} refuses it.
+	 */
+	@SuppressWarnings("unchecked")
+	private Object deleteByForeignId(MethodInvocation invocation, RepositoryMethod plan, CrudRepository<?, ?> target,
+			Object id) throws Throwable {
+		CrudRepository<Object, Object> repository = (CrudRepository<Object, Object>) target;
+		Map<Shard, Object> found = this.fanOut.execute(ShardCallKind.ID_LOOKUP, plan.describe(),
+				this.router.shards().all(), (shard) -> repository.existsById(id) ? shard : null);
+		refuseIdOnSeveralShards(plan, new Object[] { id }, found);
+		for (Map.Entry<Shard, Object> holder : found.entrySet()) {
+			if (holder.getValue() != null) {
+				return runOn(holder.getKey(), plan, invocation);
+			}
+		}
+		return null;
 	}
 
 	private Object routeByIds(MethodInvocation invocation, RepositoryMethod plan, Object ids) throws Throwable {

@@ -129,6 +129,11 @@ abstract class ShardRoutingTests {
 			.withMessageContaining("findById(44) found a row on shards [asia, europe]")
 			.withMessageContaining("not unique across shards");
 		assertThat(this.locations.existsById(44L)).isTrue();
+		assertThatExceptionOfType(IncorrectResultSizeDataAccessException.class)
+			.isThrownBy(() -> this.locations.deleteById(44L))
+			.withMessageContaining("deleteById(44) found a row on shards [asia, europe]");
+		assertThat(this.databases.cities("asia")).contains("T-Twin");
+		assertThat(this.databases.cities("europe")).contains("T-Twin");
 	}
 
 	@Test
