@@ -111,7 +111,7 @@ record RepositoryMethod(Method method, Kind kind, int keyIndex, String strategy,
 				}
 			}
 		}
-		Shape shape = Shape.of(method.getReturnType());
+		Shape shape = FluentQueries.isFluent(method) ? Shape.FLUENT : Shape.of(method.getReturnType());
 		String queryString = queryString(method);
 		PartTree tree = (queryString == null) ? partTree(method, domainType) : null;
 		Sort derivedSort = (tree != null) ? tree.getSort() : Sort.unsorted();
@@ -180,7 +180,11 @@ record RepositoryMethod(Method method, Kind kind, int keyIndex, String strategy,
 		return (value != null) ? value.toString() : "";
 	}
 
-	private static boolean isNativeQuery(Method method) {
+	/**
+	 * Return whether a method's {@code @Query} is SQL (a native JPA query, or any Spring
+	 * Data JDBC query).
+	 */
+	static boolean isNativeQuery(Method method) {
 		Annotation query = annotation(method, QUERY);
 		if (query != null && query.annotationType().getName().startsWith("org.springframework.data.jdbc.")) {
 			return true; // Spring Data JDBC queries are SQL
@@ -238,7 +242,12 @@ record RepositoryMethod(Method method, Kind kind, int keyIndex, String strategy,
 	 */
 	enum Shape {
 
-		VOID, BOOLEAN, NUMBER, SET, LIST, STREAMABLE, OPTIONAL, PAGE, SLICE, WINDOW, STREAM, OTHER;
+		VOID, BOOLEAN, NUMBER, SET, LIST, STREAMABLE, OPTIONAL, PAGE, SLICE, WINDOW, STREAM,
+
+		/** A query function over a fluent query: merged by {@link FluentQueries}. */
+		FLUENT,
+
+		OTHER;
 
 		static Shape of(Class<?> type) {
 			if (type == void.class || type == Void.class) {
