@@ -288,6 +288,9 @@ final class FluentQueries {
 				function.apply(proxy(queryType, recording));
 			}
 			catch (Recorded ex) {
+				// The terminal operation was recorded: the function's run ends there.
+			}
+			if (recording.terminalMethod != null) {
 				return recording;
 			}
 			throw new ShardRoutingException(plan.describe() + " would run on several shards, but its query "
