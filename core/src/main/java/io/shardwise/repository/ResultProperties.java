@@ -43,6 +43,8 @@ final class ResultProperties {
 
 	private final String idProperty;
 
+	private final SortProperties sortProperties;
+
 	/** The entity's columns (lower case) and properties, or empty without JPA. */
 	private final Supplier<NativeColumns> columns;
 
@@ -62,12 +64,15 @@ final class ResultProperties {
 	 * Create the checks for one repository.
 	 * @param domainType the entity type
 	 * @param idProperty the entity's id property, or {@code null}
+	 * @param sortProperties checks the properties a native query's columns map to
 	 * @param columns the entity's column mapping, asked for on the first native query with
 	 * a sort
 	 */
-	ResultProperties(Class<?> domainType, String idProperty, Supplier<NativeColumns> columns) {
+	ResultProperties(Class<?> domainType, String idProperty, SortProperties sortProperties,
+			Supplier<NativeColumns> columns) {
 		this.domainType = domainType;
 		this.idProperty = idProperty;
+		this.sortProperties = sortProperties;
 		this.columns = columns;
 	}
 
@@ -125,7 +130,8 @@ final class ResultProperties {
 				merge.add(order.withProperty((property != null) ? property : order.getProperty()));
 			}
 			shardSort = Sort.by(shard);
-			mergeSort = Sort.by(merge);
+			// A foreign key column maps to its association, which compares by the id.
+			mergeSort = this.sortProperties.check(plan, Sort.by(merge));
 		}
 		if (type == null || type == Object.class) {
 			return new Orders(shardSort, mergeSort);

@@ -70,8 +70,8 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 	private static final boolean JPA_PRESENT = org.springframework.util.ClassUtils
 		.isPresent("jakarta.persistence.EntityManagerFactory", ShardRepositoryInterceptor.class.getClassLoader());
 
-	private static final boolean HIBERNATE_PRESENT = org.springframework.util.ClassUtils
-		.isPresent("org.hibernate.engine.spi.SessionFactoryImplementor", ShardRepositoryInterceptor.class.getClassLoader());
+	private static final boolean HIBERNATE_PRESENT = org.springframework.util.ClassUtils.isPresent(
+			"org.hibernate.engine.spi.SessionFactoryImplementor", ShardRepositoryInterceptor.class.getClassLoader());
 
 	private final ShardRouter router;
 
@@ -134,7 +134,8 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 		this.shardwiseIds = findField(this.domainType, ShardwiseId.class) != null;
 		this.idProperty = idProperty(this.domainType);
 		this.sortProperties = new SortProperties(this.domainType);
-		this.resultProperties = new ResultProperties(this.domainType, this.idProperty, this::entityColumns);
+		this.resultProperties = new ResultProperties(this.domainType, this.idProperty, this.sortProperties,
+				this::entityColumns);
 		this.fluentQueries = new FluentQueries(this.domainType, this.idProperty, this.sortProperties,
 				this.resultProperties);
 		for (Method method : metadata.getRepositoryInterface().getMethods()) {
@@ -548,13 +549,7 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 	private ResultProperties.Orders orders(RepositoryMethod plan, Object[] args, Sort mergeSort) {
 		boolean tiebreak = this.idProperty != null && mergeSort.getOrderFor(this.idProperty) != null
 				&& RepositoryResults.requestedSort(plan, args).getOrderFor(this.idProperty) == null;
-		ResultProperties.Orders orders = this.resultProperties.orders(plan, args,
-				this.sortProperties.check(plan, mergeSort), tiebreak);
-		if (orders.mergeSort() != orders.shardSort()) {
-			// Columns of a native query, translated to properties: associations compare by id.
-			return new ResultProperties.Orders(orders.shardSort(), this.sortProperties.check(plan, orders.mergeSort()));
-		}
-		return orders;
+		return this.resultProperties.orders(plan, args, this.sortProperties.check(plan, mergeSort), tiebreak);
 	}
 
 	/**
@@ -624,8 +619,8 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 		Optional<ResultProperties.NativeColumns> columns = this.entityColumns;
 		if (columns == null) {
 			// Hibernate may be absent (Spring Data JDBC): EntityColumns loads its types.
-			columns = Optional.ofNullable(JPA_PRESENT && HIBERNATE_PRESENT ? EntityColumns.of(this.transactionManager.get(), this.domainType)
-					: null);
+			columns = Optional.ofNullable((JPA_PRESENT && HIBERNATE_PRESENT)
+					? EntityColumns.of(this.transactionManager.get(), this.domainType) : null);
 			this.entityColumns = columns;
 		}
 		return columns.orElse(null);

@@ -248,6 +248,23 @@ class QueryShapeTest {
 	}
 
 	@Test
+	void nativeQueriesSortedByAForeignKeyMergeByTheAssociatedId() throws SQLException {
+		List<long[]> rows = new ArrayList<>();
+		for (String shard : ShardDatabases.SHARDS) {
+			for (List<Object> row : NamedShardDatabases.rows(this.databases.database(shard),
+					"select location_id, id from weather_reports")) {
+				rows.add(new long[] { ((Number) row.get(0)).longValue(), ((Number) row.get(1)).longValue() });
+			}
+		}
+		List<Long> expected = rows.stream()
+			.sorted(Comparator.comparingLong((long[] row) -> -row[0]).thenComparingLong((row) -> row[1]))
+			.map((row) -> row[1])
+			.toList();
+		assertThat(this.reports.nativeAll(Sort.by(Sort.Order.desc("location_id")))).extracting(Report::getId)
+			.containsExactlyElementsOf(expected);
+	}
+
+	@Test
 	void sortsByALazyAssociationOutsideATransactionAreExact() throws SQLException {
 		List<Object[]> rows = new ArrayList<>();
 		for (String shard : ShardDatabases.SHARDS) {
