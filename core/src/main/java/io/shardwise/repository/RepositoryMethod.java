@@ -120,6 +120,9 @@ record RepositoryMethod(Method method, Kind kind, int keyIndex, String strategy,
 				? GroupedQuery.of(method, queryString, isNativeQuery(method), shape, entityName(domainType)) : null;
 		String unmergeable = (grouped != null) ? grouped.refusal()
 				: unmergeableReason(method, shape, queryString, sortIndex, pageableIndex);
+		if (unmergeable == null && derivedSort.isSorted()) {
+			unmergeable = unexposedOrder(method, domainType, derivedSort);
+		}
 		boolean allowFanOut = AnnotatedElementUtils.hasAnnotation(method, AllowFanOut.class)
 				|| AnnotatedElementUtils.hasAnnotation(method.getDeclaringClass(), AllowFanOut.class);
 		Kind kind = kind(method, keyIndex, scrollIndex);
@@ -161,6 +164,30 @@ record RepositoryMethod(Method method, Kind kind, int keyIndex, String strategy,
 		if (queryString != null && ORDER_BY.matcher(queryString).find() && sortIndex < 0 && pageableIndex < 0) {
 			return "its @Query orders rows with ORDER BY, and shard results cannot be merged in that order; pass a "
 					+ "Sort or Pageable argument instead";
+		}
+		return null;
+	}
+
+	/**
+	 * Return why the rows of a method whose name orders them cannot be merged in that
+	 * order (a projection or DTO that does not expose an ordered property), or
+	 * {@code null}. Known when the method is planned; a {@code Sort} or {@code Pageable}
+	 * argument is checked when called.
+	 */
+	private static String unexposedOrder(Method method, Class<?> domainType, Sort derivedSort) {
+		Class<?> type = ResultProperties.elementType(method);
+		if (type == null || type.isAssignableFrom(domainType) || domainType.isAssignableFrom(type)) {
+			return null;
+		}
+		for (Sort.Order order : derivedSort) {
+			String missing = ResultProperties.missingSegment(type, order.getProperty());
+			if (missing != null) {
+				return "it returns " + (type.isInterface() ? "projection " : "") + type.getName()
+						+ ", which does not expose '" + missing + "' that its name orders by ('"
+						+ order.getProperty() + "'), so the rows of several shards cannot be merged in that order; add '"
+						+ missing + "' to " + type.getSimpleName() + " (a getter"
+						+ (type.isRecord() ? " or record component" : "") + " named after it)";
+			}
 		}
 		return null;
 	}
