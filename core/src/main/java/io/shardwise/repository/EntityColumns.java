@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import jakarta.persistence.EntityManagerFactory;
+import org.hibernate.HibernateException;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.persister.entity.AbstractEntityPersister;
 import org.hibernate.persister.entity.EntityPersister;
@@ -22,7 +23,8 @@ final class EntityColumns {
 
 	/**
 	 * Return the column mapping of an entity, or {@code null} if the transaction manager
-	 * is not Hibernate's JPA or the entity has no single-column id.
+	 * is not Hibernate's JPA, the type is not one of its entities, or it has no
+	 * single-column id.
 	 * @param transactionManager the transaction manager of the repositories
 	 * @param domainType the entity type
 	 * @return the mapping, or {@code null}
@@ -33,9 +35,16 @@ final class EntityColumns {
 		if (!(factory instanceof EntityManagerFactory entityManagerFactory)) {
 			return null;
 		}
-		EntityPersister persister = entityManagerFactory.unwrap(SessionFactoryImplementor.class)
-			.getMappingMetamodel()
-			.getEntityDescriptor(domainType);
+		EntityPersister persister;
+		try {
+			persister = entityManagerFactory.unwrap(SessionFactoryImplementor.class)
+				.getMappingMetamodel()
+				.getEntityDescriptor(domainType);
+		}
+		catch (HibernateException | IllegalArgumentException ex) {
+			// Not a JPA entity (a Spring Data JDBC aggregate next to JPA repositories).
+			return null;
+		}
 		if (!(persister instanceof AbstractEntityPersister mapped) || mapped.getIdentifierColumnNames().length != 1) {
 			return null;
 		}

@@ -50,6 +50,10 @@ final class ResultProperties {
 
 	private final Map<Method, Optional<Class<?>>> elementTypes = new ConcurrentHashMap<>();
 
+	/** Enough for every sort path of a type; beyond it (nested paths from requests), checked anew. */
+	private static final int CACHE_LIMIT = 256;
+
+	/** The paths found readable, by row type. */
 	private static final Map<Class<?>, Map<String, Boolean>> readable = new ConcurrentReferenceHashMap<>();
 
 	/**
@@ -112,7 +116,8 @@ final class ResultProperties {
 			int last = sort.toList().size() - 1;
 			int position = 0;
 			for (Sort.Order order : sort) {
-				if (tiebreak && position++ == last) {
+				boolean added = position++ == last && tiebreak;
+				if (added) {
 					// Shardwise's tiebreaker names the id property: the SQL needs its column.
 					shard.add(order.withProperty((columns != null) ? columns.idColumn() : order.getProperty()));
 					merge.add(order);
@@ -235,7 +240,9 @@ final class ResultProperties {
 				return segment;
 			}
 		}
-		known.put(path, Boolean.TRUE);
+		if (known.size() < CACHE_LIMIT) {
+			known.put(path, Boolean.TRUE);
+		}
 		return null;
 	}
 

@@ -58,7 +58,9 @@ import org.springframework.util.ReflectionUtils;
  * shard, and the first hit wins.
  * <li>Any other method runs on the selected shard if there is one, and otherwise on every
  * shard in parallel, with results merged by {@link RepositoryResults} (streams lazily, by
- * {@link StreamMerge}).
+ * {@link StreamMerge}; fluent queries by {@link FluentQueries}), in an order checked
+ * before any shard runs against the entity ({@link SortProperties}) and the rows
+ * returned ({@link ResultProperties}).
  * <li>With a durable placement ({@link ShardRouter#checkPlacementWith}): a read keyed to
  * one of its buckets that finds nothing runs again if its shard gave the bucket away
  * since the call was routed, and a {@code @Modifying} query is refused on a shard whose
