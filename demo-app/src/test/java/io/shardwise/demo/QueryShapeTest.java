@@ -4,6 +4,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -284,8 +285,17 @@ class QueryShapeTest {
 			.map((row) -> (Long) row[0])
 			.toList();
 		Sort cityDescending = Sort.by(Sort.Order.desc("location.city"));
+		this.databases.resetStatistics();
 		assertThat(this.reports.findByTemperatureGreaterThan(-1000, cityDescending)).extracting(Report::getId)
 			.containsExactlyElementsOf(descending);
+		// Each shard loads each of its locations once, in the session of its call.
+		Map<String, Long> locationQueries = this.databases.statements("from weather_locations");
+		for (String shard : ShardDatabases.SHARDS) {
+			long locations = NamedShardDatabases.longs(this.databases.database(shard),
+					"select count(distinct location_id) from weather_reports").get(0);
+			assertThat(locationQueries.get(shard)).as("location queries on %s", shard).isLessThanOrEqualTo(locations);
+		}
+		System.out.println("Location queries per shard for a sort by location.city: " + locationQueries);
 		assertThat(this.reports.findPageByTemperatureGreaterThan(-1000, PageRequest.of(1, 4, Sort.by("location.city")))
 			.getContent()).extracting(Report::getId).containsExactlyElementsOf(ascending.subList(4, 8));
 		try (Stream<Report> stream = this.reports.streamByTemperatureGreaterThan(-1000, cityDescending)) {
