@@ -82,6 +82,42 @@ final class EntityOrder {
 		};
 	}
 
+	/**
+	 * Return whether an order reads a property of an associated entity, which a lazy
+	 * association loads only while its shard's session is open.
+	 * @param sort the order
+	 * @return whether any of its properties is a nested path
+	 */
+	static boolean readsNested(Sort sort) {
+		for (Sort.Order order : sort) {
+			if (order.getProperty().indexOf('.') >= 0) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Read every value an order compares of a shard's results, so that lazy associations
+	 * on its path are loaded while the shard's session is still open: the merge compares
+	 * them after it closed.
+	 * @param sort the order
+	 * @param result a repository result (rows, a page, an optional or one row)
+	 */
+	static void load(Sort sort, Object result) {
+		if (result instanceof Iterable<?> rows) {
+			rows.forEach((row) -> load(sort, row));
+		}
+		else if (result instanceof java.util.Optional<?> optional) {
+			optional.ifPresent((row) -> load(sort, row));
+		}
+		else if (result != null) {
+			for (Sort.Order order : sort) {
+				value(result, order.getProperty(), false);
+			}
+		}
+	}
+
 	private static Object value(Object target, String path, boolean ignoreCase) {
 		Object value = target;
 		for (String property : path.split("\\.")) {

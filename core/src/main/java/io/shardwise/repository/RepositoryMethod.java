@@ -111,7 +111,7 @@ record RepositoryMethod(Method method, Kind kind, int keyIndex, String strategy,
 				}
 			}
 		}
-		Shape shape = Shape.of(method.getReturnType());
+		Shape shape = FluentQueries.isFluent(method) ? Shape.FLUENT : Shape.of(method.getReturnType());
 		String queryString = queryString(method);
 		PartTree tree = (queryString == null) ? partTree(method, domainType) : null;
 		Sort derivedSort = (tree != null) ? tree.getSort() : Sort.unsorted();
@@ -120,6 +120,9 @@ record RepositoryMethod(Method method, Kind kind, int keyIndex, String strategy,
 				? GroupedQuery.of(method, queryString, isNativeQuery(method), shape, entityName(domainType)) : null;
 		String unmergeable = (grouped != null) ? grouped.refusal()
 				: unmergeableReason(method, shape, queryString, sortIndex, pageableIndex);
+		if (unmergeable == null && derivedSort.isSorted()) {
+			unmergeable = unexposedOrder(method, domainType, derivedSort);
+		}
 		boolean allowFanOut = AnnotatedElementUtils.hasAnnotation(method, AllowFanOut.class)
 				|| AnnotatedElementUtils.hasAnnotation(method.getDeclaringClass(), AllowFanOut.class);
 		Kind kind = kind(method, keyIndex, scrollIndex);
@@ -165,6 +168,30 @@ record RepositoryMethod(Method method, Kind kind, int keyIndex, String strategy,
 		return null;
 	}
 
+	/**
+	 * Return why the rows of a method whose name orders them cannot be merged in that
+	 * order (a projection or DTO that does not expose an ordered property), or
+	 * {@code null}. Known when the method is planned; a {@code Sort} or {@code Pageable}
+	 * argument is checked when called.
+	 */
+	private static String unexposedOrder(Method method, Class<?> domainType, Sort derivedSort) {
+		Class<?> type = ResultProperties.elementType(method);
+		if (type == null || type.isAssignableFrom(domainType) || domainType.isAssignableFrom(type)) {
+			return null;
+		}
+		for (Sort.Order order : derivedSort) {
+			String missing = ResultProperties.missingSegment(type, order.getProperty());
+			if (missing != null) {
+				return "it returns " + (type.isInterface() ? "projection " : "") + type.getName()
+						+ ", which does not expose '" + missing + "' that its name orders by ('"
+						+ order.getProperty() + "'), so the rows of several shards cannot be merged in that order; add '"
+						+ missing + "' to " + type.getSimpleName() + " (a getter"
+						+ (type.isRecord() ? " or record component" : "") + " named after it)";
+			}
+		}
+		return null;
+	}
+
 	private static boolean isSummable(Method method) {
 		String name = method.getName();
 		return name.startsWith("count") || name.startsWith("delete") || name.startsWith("remove")
@@ -180,7 +207,11 @@ record RepositoryMethod(Method method, Kind kind, int keyIndex, String strategy,
 		return (value != null) ? value.toString() : "";
 	}
 
-	private static boolean isNativeQuery(Method method) {
+	/**
+	 * Return whether a method's {@code @Query} is SQL (a native JPA query, or any Spring
+	 * Data JDBC query).
+	 */
+	static boolean isNativeQuery(Method method) {
 		Annotation query = annotation(method, QUERY);
 		if (query != null && query.annotationType().getName().startsWith("org.springframework.data.jdbc.")) {
 			return true; // Spring Data JDBC queries are SQL
@@ -238,7 +269,12 @@ record RepositoryMethod(Method method, Kind kind, int keyIndex, String strategy,
 	 */
 	enum Shape {
 
-		VOID, BOOLEAN, NUMBER, SET, LIST, STREAMABLE, OPTIONAL, PAGE, SLICE, WINDOW, STREAM, OTHER;
+		VOID, BOOLEAN, NUMBER, SET, LIST, STREAMABLE, OPTIONAL, PAGE, SLICE, WINDOW, STREAM,
+
+		/** A query function over a fluent query: merged by {@link FluentQueries}. */
+		FLUENT,
+
+		OTHER;
 
 		static Shape of(Class<?> type) {
 			if (type == void.class || type == Void.class) {

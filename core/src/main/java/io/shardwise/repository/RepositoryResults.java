@@ -61,13 +61,7 @@ final class RepositoryResults {
 	 * @return the sort, or {@code null}
 	 */
 	static Sort mergeSort(RepositoryMethod method, Object[] args, String idProperty) {
-		Sort sort = method.derivedSort();
-		if (method.sortIndex() >= 0 && args[method.sortIndex()] != null) {
-			sort = sort.and((Sort) args[method.sortIndex()]);
-		}
-		if (method.pageableIndex() >= 0 && args[method.pageableIndex()] != null) {
-			sort = sort.and(((Pageable) args[method.pageableIndex()]).getSort());
-		}
+		Sort sort = requestedSort(method, args);
 		boolean paged = method.pageableIndex() >= 0 || method.shape() == RepositoryMethod.Shape.PAGE
 				|| method.shape() == RepositoryMethod.Shape.SLICE || method.shape() == RepositoryMethod.Shape.WINDOW;
 		if (!sort.isSorted() && !paged) {
@@ -76,6 +70,24 @@ final class RepositoryResults {
 		boolean shardsSortById = paged || method.sortIndex() >= 0;
 		if (shardsSortById && idProperty != null && sort.getOrderFor(idProperty) == null) {
 			sort = sort.and(Sort.by(idProperty));
+		}
+		return sort;
+	}
+
+	/**
+	 * Return the order a call asks for: the method name's {@code OrderBy}, then its
+	 * {@code Sort} or {@code Pageable} argument, without the id tiebreaker.
+	 * @param method the method
+	 * @param args the call's arguments
+	 * @return the order, perhaps unsorted
+	 */
+	static Sort requestedSort(RepositoryMethod method, Object[] args) {
+		Sort sort = method.derivedSort();
+		if (method.sortIndex() >= 0 && args[method.sortIndex()] != null) {
+			sort = sort.and((Sort) args[method.sortIndex()]);
+		}
+		if (method.pageableIndex() >= 0 && args[method.pageableIndex()] != null) {
+			sort = sort.and(((Pageable) args[method.pageableIndex()]).getSort());
 		}
 		return sort;
 	}
@@ -156,6 +168,7 @@ final class RepositoryResults {
 			case SLICE -> slice(method, args, parts, order);
 			case WINDOW -> window(method, args, parts, order);
 			case STREAM -> throw new IllegalStateException("Streams are merged by StreamMerge");
+			case FLUENT -> throw new IllegalStateException("Fluent queries are merged by FluentQueries");
 			case OTHER -> single(method, parts, order, firstHitWins);
 		};
 	}

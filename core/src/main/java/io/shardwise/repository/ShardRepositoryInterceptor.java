@@ -44,6 +44,7 @@ import org.springframework.data.repository.core.RepositoryMetadata;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.ReflectionUtils;
 
 /**
@@ -61,7 +62,9 @@ import org.springframework.util.ReflectionUtils;
  * shard, and found on two it is refused.
  * <li>Any other method runs on the selected shard if there is one, and otherwise on every
  * shard in parallel, with results merged by {@link RepositoryResults} (streams lazily, by
- * {@link StreamMerge}).
+ * {@link StreamMerge}; fluent queries by {@link FluentQueries}), in an order checked
+ * before any shard runs against the entity ({@link SortProperties}) and the rows
+ * returned ({@link ResultProperties}).
  * <li>With a durable placement ({@link ShardRouter#checkPlacementWith}): a read keyed to
  * one of its buckets that finds nothing runs again if its shard gave the bucket away
  * since the call was routed, and a {@code @Modifying} query is refused on a shard whose
@@ -76,6 +79,9 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 	private static final boolean JPA_PRESENT = org.springframework.util.ClassUtils
 		.isPresent("jakarta.persistence.EntityManagerFactory", ShardRepositoryInterceptor.class.getClassLoader());
 
+	private static final boolean HIBERNATE_PRESENT = org.springframework.util.ClassUtils.isPresent(
+			"org.hibernate.engine.spi.SessionFactoryImplementor", ShardRepositoryInterceptor.class.getClassLoader());
+
 	private final ShardRouter router;
 
 	private final FanOutExecutor fanOut;
@@ -89,6 +95,13 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 	private final boolean fanOutAllowed;
 
 	private final SortProperties sortProperties;
+
+	private final ResultProperties resultProperties;
+
+	private final FluentQueries fluentQueries;
+
+	/** Read on the first native query with a sort: empty without Hibernate's JPA. */
+	private volatile Optional<ResultProperties.NativeColumns> entityColumns;
 
 	private final Supplier<EntityOrder.NullOrdering> nullOrdering;
 
@@ -130,6 +143,10 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 		this.shardwiseIds = findField(this.domainType, ShardwiseId.class) != null;
 		this.idProperty = idProperty(this.domainType);
 		this.sortProperties = new SortProperties(this.domainType);
+		this.resultProperties = new ResultProperties(this.domainType, this.idProperty, this.sortProperties,
+				this::entityColumns);
+		this.fluentQueries = new FluentQueries(this.domainType, this.idProperty, this.sortProperties,
+				this.resultProperties);
 		for (Method method : metadata.getRepositoryInterface().getMethods()) {
 			if (!method.isDefault() && !java.lang.reflect.Modifier.isStatic(method.getModifiers())) {
 				RepositoryMethod plan = RepositoryMethod.of(method, this.domainType);
@@ -507,10 +524,24 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 			}
 			return grouped;
 		}
+		if (plan.shape() == RepositoryMethod.Shape.FLUENT) {
+			Object fluent = this.fluentQueries.fanOut(plan, (ProxyMethodInvocation) invocation,
+					List.copyOf(shardArgs.keySet()), this.fanOut, this.nullOrdering.get());
+			if (placed != null) {
+				placed.checkExact(plan.describe());
+			}
+			return fluent;
+		}
 		Sort mergeSort = RepositoryResults.mergeSort(plan, args, this.idProperty);
 		// Before any shard runs: a bad sort is the caller's error, not a shard's.
-		Sort sort = (mergeSort != null) ? this.sortProperties.check(plan, mergeSort) : null;
-		Comparator<Object> order = (sort != null) ? EntityOrder.of(sort, this.nullOrdering.get()) : null;
+		ResultProperties.Orders orders = (mergeSort != null) ? orders(plan, args, mergeSort) : null;
+		Sort sort = (orders != null) ? orders.shardSort() : null;
+		Comparator<Object> order = (orders != null) ? EntityOrder.of(orders.mergeSort(), this.nullOrdering.get())
+				: null;
+		// Sorted by a property of a lazy association outside a transaction: each shard's
+		// call runs in a read-only transaction that reads the values before its session closes.
+		Sort loadInShard = (orders != null && JPA_PRESENT && EntityOrder.readsNested(mergeSort)
+				&& !TransactionSynchronizationManager.isActualTransactionActive()) ? orders.mergeSort() : null;
 		ProxyMethodInvocation proxyInvocation = (ProxyMethodInvocation) invocation;
 		if (kind == ShardCallKind.FAN_OUT && plan.kind() == RepositoryMethod.Kind.UNKEYED && isFindAllPage(plan)) {
 			Page<Object> page = deepPage(plan, proxyInvocation, (Pageable) args[0], sort, order,
@@ -528,8 +559,8 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 		if (plan.shape() == RepositoryMethod.Shape.STREAM) {
 			return TransactionSynchronizationManager.isActualTransactionActive()
 					? StreamMerge.openInTransaction(plan, calls, order, RepositoryResults.limit(plan, args), this.fanOut)
-					: StreamMerge.open(plan, calls, order, RepositoryResults.limit(plan, args), this.fanOut,
-							this.transactionManager.get());
+					: StreamMerge.open(plan, calls, order, loadInShard, RepositoryResults.limit(plan, args),
+							this.fanOut, this.transactionManager.get());
 		}
 		// A lookup by id writes only where the row is, which the flush reports itself.
 		boolean declareWrites = plan.writes() && kind != ShardCallKind.ID_LOOKUP;
@@ -541,7 +572,8 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 							return bulkWrite(shard, plan, calls.get(shard)::proceed);
 						}
 					}
-					Object result = calls.get(shard).proceed();
+					Object result = (loadInShard != null) ? proceedLoading(calls.get(shard), loadInShard)
+							: calls.get(shard).proceed();
 					return (placed != null) ? placed.keep(shard, result, plan.describe()) : result;
 				});
 		if (placed != null) {
@@ -572,6 +604,39 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 					+ "identity columns?), so it names no one row; look the row up by its shard key, or on one "
 					+ "shard with ShardTemplate", 1, holders.size());
 		}
+	}
+
+	/**
+	 * Run a shard's call in a read-only transaction and read the values the merge compares
+	 * before it ends, loading the lazy associations on their paths.
+	 */
+	private Object proceedLoading(MethodInvocation call, Sort sort) {
+		TransactionTemplate readOnly = new TransactionTemplate(this.transactionManager.get());
+		readOnly.setReadOnly(true);
+		return readOnly.execute((status) -> {
+			Object result;
+			try {
+				result = call.proceed();
+			}
+			catch (RuntimeException | Error ex) {
+				throw ex;
+			}
+			catch (Throwable ex) {
+				throw new java.lang.reflect.UndeclaredThrowableException(ex);
+			}
+			EntityOrder.load(sort, result);
+			return result;
+		});
+	}
+
+	/**
+	 * Check a fan-out's order against the entity and its results, and return the order
+	 * for the shards and the one for the merge.
+	 */
+	private ResultProperties.Orders orders(RepositoryMethod plan, Object[] args, Sort mergeSort) {
+		boolean tiebreak = this.idProperty != null && mergeSort.getOrderFor(this.idProperty) != null
+				&& RepositoryResults.requestedSort(plan, args).getOrderFor(this.idProperty) == null;
+		return this.resultProperties.orders(plan, args, this.sortProperties.check(plan, mergeSort), tiebreak);
 	}
 
 	/**
@@ -635,6 +700,17 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 					(shard, shardPageable) -> (Page<?>) invocation.invocableClone(new Object[] { shardPageable })
 						.proceed()))
 			.orElse(null);
+	}
+
+	private ResultProperties.NativeColumns entityColumns() {
+		Optional<ResultProperties.NativeColumns> columns = this.entityColumns;
+		if (columns == null) {
+			// Hibernate may be absent (Spring Data JDBC): EntityColumns loads its types.
+			columns = Optional.ofNullable((JPA_PRESENT && HIBERNATE_PRESENT)
+					? EntityColumns.of(this.transactionManager.get(), this.domainType) : null);
+			this.entityColumns = columns;
+		}
+		return columns.orElse(null);
 	}
 
 	private GroupedQueryRunner groupedQueries() {

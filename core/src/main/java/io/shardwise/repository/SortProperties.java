@@ -27,7 +27,8 @@ import org.springframework.util.ReflectionUtils;
  * {@link ShardRoutingException}.
  * </ul>
  * Methods with a {@code @Query} may sort by aliases of their query, which no entity
- * property describes: their unknown properties are left to the shards.
+ * property describes: their unknown properties are left to the shards, and
+ * {@link ResultProperties} checks that the rows the method returns expose them.
  */
 final class SortProperties {
 

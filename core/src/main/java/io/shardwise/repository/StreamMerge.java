@@ -21,6 +21,7 @@ import io.shardwise.observation.ShardCallKind;
 import io.shardwise.routing.Shard;
 import io.shardwise.routing.ShardContext;
 import org.aopalliance.intercept.MethodInvocation;
+import org.springframework.data.domain.Sort;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -42,12 +43,12 @@ final class StreamMerge {
 	}
 
 	static Stream<Object> open(RepositoryMethod plan, Map<Shard, MethodInvocation> calls, Comparator<Object> order,
-			int limit, FanOutExecutor executor, PlatformTransactionManager transactionManager) {
+			Sort loadInShard, int limit, FanOutExecutor executor, PlatformTransactionManager transactionManager) {
 		TransactionTemplate readOnly = new TransactionTemplate(transactionManager);
 		readOnly.setReadOnly(true);
 		List<Producer> producers = new ArrayList<>();
 		calls.forEach((shard, call) -> {
-			Producer producer = new Producer(shard);
+			Producer producer = new Producer(shard, loadInShard);
 			producer.thread = executor.startThread("shardwise-stream-" + shard.id(), () -> producer.run(() -> {
 				executor.run(ShardCallKind.FAN_OUT, plan.describe(), shard,
 						() -> readOnly.execute((status) -> producer.drain(call)));
@@ -148,8 +149,12 @@ final class StreamMerge {
 
 		private volatile boolean stopped;
 
-		Producer(Shard shard) {
+		/** The order whose values are read before a row leaves its shard's session, or {@code null}. */
+		private final Sort loadInShard;
+
+		Producer(Shard shard, Sort loadInShard) {
 			this.shard = shard;
+			this.loadInShard = loadInShard;
 		}
 
 		void run(ShardContext.Action<Void> body) {
@@ -168,7 +173,12 @@ final class StreamMerge {
 			try (Stream<?> rows = (Stream<?>) call.proceed()) {
 				Iterator<?> iterator = rows.iterator();
 				while (!this.stopped && iterator.hasNext()) {
-					this.buffer.put(iterator.next());
+					Object row = iterator.next();
+					if (this.loadInShard != null) {
+						// The merge compares it on another thread, perhaps after this session closed.
+						EntityOrder.load(this.loadInShard, row);
+					}
+					this.buffer.put(row);
 				}
 				return null;
 			}
