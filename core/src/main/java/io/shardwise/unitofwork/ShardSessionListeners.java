@@ -111,7 +111,8 @@ public final class ShardSessionListeners implements Integrator, PreInsertEventLi
 		Integer position = this.keyPositions.get(persister);
 		if (position == null) {
 			position = NO_KEY;
-			String name = this.router.shardKeyProperty(persister.getMappedClass());
+			Class<?> type = persister.getMappedClass(); // null for dynamic-map entities
+			String name = (type != null) ? this.router.shardKeyProperty(type) : null;
 			String[] properties = persister.getPropertyNames();
 			for (int i = 0; name != null && i < properties.length; i++) {
 				if (properties[i].equals(name)) {
