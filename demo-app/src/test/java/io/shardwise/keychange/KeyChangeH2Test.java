@@ -121,6 +121,34 @@ class KeyChangeH2Test {
 	}
 
 	@Test
+	void keyChangedByDirtyCheckingIsRefusedByTheFlushBeforeAQuery() {
+		Tenant tenant = this.tenants.save(new Tenant("EU", "auto-flush"));
+		Throwable[] query = new Throwable[1];
+		Throwable thrown = catchThrowable(() -> transaction().executeWithoutResult((status) -> {
+			this.tenants.findById(tenant.getId()).orElseThrow().setRegion("US");
+			query[0] = catchThrowable(() -> this.tenants.findByRegion("EU"));
+		}));
+		assertThat(refusal(query[0])).hasMessageContaining("Tenant#" + tenant.getId())
+			.hasMessageContaining("maps to shard 'us'");
+		assertThat(thrown).as("the commit after the caught refusal").isNotNull();
+		assertThat(tenantRows(tenant.getId())).containsExactly(Map.entry("eu", "EU/auto-flush"));
+	}
+
+	@Test
+	void saveAllWithAChangedKeyIsRefusedBeforeAnythingIsWritten() {
+		Tenant changed = this.tenants.save(new Tenant("EU", "save-all-changed"));
+		Tenant unchanged = this.tenants.save(new Tenant("US", "save-all-unchanged"));
+		changed.setRegion("US");
+		unchanged.setName("renamed");
+		assertThat(catchThrowable(() -> this.tenants.saveAll(List.of(unchanged, changed))))
+			.isInstanceOf(ShardRoutingException.class)
+			.hasMessageContaining("Tenant#" + changed.getId())
+			.hasMessageContaining("now maps to shard 'us'");
+		assertThat(tenantRows(changed.getId())).containsExactly(Map.entry("eu", "EU/save-all-changed"));
+		assertThat(tenantRows(unchanged.getId())).containsExactly(Map.entry("us", "US/save-all-unchanged"));
+	}
+
+	@Test
 	void refusedFlushRollsBackTheTransactionsOtherWrites() {
 		Tenant tenant = this.tenants.save(new Tenant("EU", "with-note"));
 		Throwable thrown = catchThrowable(() -> transaction().executeWithoutResult((status) -> {
