@@ -43,7 +43,8 @@ import org.hibernate.persister.entity.EntityPersister;
  * by dirty checking, with or without {@code save}), it refuses the flush before any of
  * its statements runs if the new key maps to another shard than the one the entity's
  * session belongs to, which is the shard its row is on: Shardwise does not move rows, and
- * the row would stay where no keyed call finds it;
+ * the row would stay where no keyed call finds it (for an entity whose Shardwise id names
+ * a bucket of the durable placement, also if the new key maps to another bucket);
  * <li>after an entity loads, it remembers the shard it came from
  * ({@link EntityShards}), for entities whose shard cannot be read from their own state
  * without loading a lazy association.
@@ -135,10 +136,11 @@ public final class ShardSessionListeners implements Integrator, PreInsertEventLi
 		}
 		Class<?> type = persister.getMappedClass();
 		Shard target = this.router.shardOfKey(type, event.getPropertyValues()[key]);
+		String entity = persister.getEntityName() + "#" + event.getEntityEntry().getId();
 		if (session.equals(target)) {
+			checkBucket(event, type, session, entity);
 			return;
 		}
-		String entity = persister.getEntityName() + "#" + event.getEntityEntry().getId();
 		String message = (target != null)
 				? "Flushing " + entity + ": its @ShardKey " + this.router.describeShardKey(type)
 						+ " was changed and now maps to shard '" + target.id() + "', but it was loaded from shard '"
@@ -150,6 +152,32 @@ public final class ShardSessionListeners implements Integrator, PreInsertEventLi
 						+ "that it still maps to shard '" + session.id() + "', where the row is: load the new "
 						+ "reference in this transaction or give its entity a Shardwise id. The flush was refused "
 						+ "before any of its statements ran, and the transaction rolls back";
+		refuse(message);
+	}
+
+	/**
+	 * Refuse the flush if an entity whose Shardwise id names a bucket of the durable
+	 * placement changed its key to another bucket, even one of the same shard: the bucket
+	 * the row moves with is its key's, while lookups by id go to the owner of the id's.
+	 */
+	private void checkBucket(FlushEntityEvent event, Class<?> type, Shard session, String entity) {
+		int idBucket = this.router.placedBucketOfId(event.getEntityEntry().getId());
+		if (idBucket < 0) {
+			return;
+		}
+		int keyBucket = this.router.bucketOf(event.getEntity());
+		if (keyBucket < 0 || keyBucket == idBucket) {
+			return;
+		}
+		refuse("Flushing " + entity + ": its @ShardKey " + this.router.describeShardKey(type)
+				+ " was changed and now maps to bucket " + keyBucket + ", but its Shardwise id names bucket "
+				+ idBucket + " (both of shard '" + session.id() + "' now): once either bucket moves, its row "
+				+ "would not be where lookups by its id or by its key look. Shardwise does not move rows: delete it "
+				+ "and save a copy in separate transactions. The flush was refused before any of its statements "
+				+ "ran, and the transaction rolls back");
+	}
+
+	private static void refuse(String message) {
 		ShardUnitOfWork unitOfWork = ShardUnitOfWork.current();
 		if (unitOfWork != null) {
 			unitOfWork.markRollbackOnly(message);
