@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.shardwise.routing.Shard;
+import io.shardwise.routing.ShardRouter;
 import io.shardwise.routing.Shards;
 import io.shardwise.unitofwork.ShardSessionListeners;
 import org.hibernate.integrator.spi.Integrator;
@@ -42,10 +43,10 @@ import org.springframework.orm.jpa.vendor.HibernateJpaVendorAdapter;
 public class ShardwiseHibernateAutoConfiguration {
 
 	@Bean
-	public HibernatePropertiesCustomizer shardwiseHibernatePropertiesCustomizer(Shards shards) {
+	public HibernatePropertiesCustomizer shardwiseHibernatePropertiesCustomizer(Shards shards, ShardRouter router) {
 		return (properties) -> {
 			properties.put(JdbcSettings.ALLOW_METADATA_ON_BOOT, "false");
-			addIntegrator(properties, new ShardSessionListeners());
+			addIntegrator(properties, new ShardSessionListeners(router));
 			if (properties.containsKey(JdbcSettings.DIALECT)) {
 				return;
 			}

@@ -1,6 +1,7 @@
 package io.shardwise.autoconfigure;
 
 import io.shardwise.routing.ShardFailures;
+import io.shardwise.routing.ShardRoutingException;
 import io.shardwise.routing.ShardUnavailableException;
 
 import org.springframework.dao.DataAccessException;
@@ -14,7 +15,9 @@ import org.springframework.orm.jpa.vendor.HibernateJpaDialect;
  * down surfaces as a {@code TransactionSystemException} ("Could not commit JPA
  * transaction") with the shard's exception several causes down, and a connection lost
  * during a statement as a {@code DataAccessResourceFailureException} or
- * {@code JpaSystemException} depending on its SQL state.
+ * {@code JpaSystemException} depending on its SQL state. Likewise a Shardwise refusal
+ * raised by a flush at commit (a changed {@code @ShardKey}) surfaces as the
+ * {@link ShardRoutingException} itself.
  */
 class ShardwiseJpaDialect extends HibernateJpaDialect {
 
@@ -23,7 +26,15 @@ class ShardwiseJpaDialect extends HibernateJpaDialect {
 	@Override
 	public DataAccessException translateExceptionIfPossible(RuntimeException ex) {
 		ShardUnavailableException unavailable = ShardFailures.translate(ex, null);
-		return (unavailable != null) ? unavailable : super.translateExceptionIfPossible(ex);
+		if (unavailable != null) {
+			return unavailable;
+		}
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof ShardRoutingException refusal) {
+				return refusal;
+			}
+		}
+		return super.translateExceptionIfPossible(ex);
 	}
 
 }

@@ -92,6 +92,9 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 
 	private final String idProperty;
 
+	/** The id field, for messages; {@code null} if none is found. */
+	private final Field idField;
+
 	private final boolean fanOutAllowed;
 
 	private final SortProperties sortProperties;
@@ -141,7 +144,11 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 		this.domainType = metadata.getDomainType();
 		router.validate(this.domainType);
 		this.shardwiseIds = findField(this.domainType, ShardwiseId.class) != null;
-		this.idProperty = idProperty(this.domainType);
+		this.idField = findField(this.domainType, null);
+		if (this.idField != null) {
+			ReflectionUtils.makeAccessible(this.idField);
+		}
+		this.idProperty = (this.idField != null) ? this.idField.getName() : null;
 		this.sortProperties = new SortProperties(this.domainType);
 		this.resultProperties = new ResultProperties(this.domainType, this.idProperty, this.sortProperties,
 				this::entityColumns);
@@ -228,8 +235,10 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 
 	/**
 	 * Return the shard an entity is written to, refusing one whose key maps elsewhere
-	 * than the pinned shard or than the shard whose EntityManager manages it (a changed
-	 * key would leave the row on its old shard).
+	 * than the pinned shard or than the shard its row is on (a changed key would leave the
+	 * row on its old shard, and the write would look for it on the new one): the shard
+	 * whose EntityManager manages it, or else the one its Shardwise id names or it was
+	 * loaded from ({@link ShardRouter#shardOfRow}). Refused before anything runs.
 	 */
 	private Shard shardOfEntity(Object entity, RepositoryMethod plan) {
 		Shard shard = this.router.shardOf(entity);
@@ -237,13 +246,30 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 			return null;
 		}
 		ShardUnitOfWork unitOfWork = ShardUnitOfWork.current();
-		Shard managed = (unitOfWork != null) ? unitOfWork.shardOf(entity) : null;
-		if (managed != null && !managed.equals(shard)) {
-			throw new ShardRoutingException(plan.describe() + " was given a " + entity.getClass().getSimpleName()
-					+ " loaded from shard '" + managed.id() + "' whose @ShardKey now maps to shard '" + shard.id()
-					+ "'; Shardwise does not move rows: delete it and save a copy in separate transactions");
+		Shard managed = (unitOfWork != null) ? unitOfWork.shardManaging(entity, shard) : null;
+		if (managed != null) {
+			if (!managed.equals(shard)) {
+				throw keyChanged(plan, entity, "loaded from shard '" + managed.id() + "'", shard);
+			}
+		}
+		else {
+			Shard row = this.router.shardOfRow(entity);
+			if (row != null && !row.equals(shard)) {
+				throw keyChanged(plan, entity, this.router.hasShardwiseId(this.domainType)
+						? "whose Shardwise id names shard '" + row.id() + "' and"
+						: "loaded from shard '" + row.id() + "'", shard);
+			}
 		}
 		return checkPinned(shard, plan, entity);
+	}
+
+	private ShardRoutingException keyChanged(RepositoryMethod plan, Object entity, String origin, Shard shard) {
+		Object id = (this.idField != null && this.idField.getDeclaringClass().isInstance(entity))
+				? ReflectionUtils.getField(this.idField, entity) : null;
+		return new ShardRoutingException(plan.describe() + " was given a " + entity.getClass().getSimpleName()
+				+ ((id != null) ? "#" + id : "") + " " + origin + " whose @ShardKey now maps to shard '" + shard.id()
+				+ "'; Shardwise does not move rows: delete it and save a copy in separate transactions. "
+				+ "Nothing was written");
 	}
 
 	private static Shard checkPinned(Shard shard, RepositoryMethod plan, Object key) {
@@ -733,11 +759,6 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 			throw new ShardRoutingException(plan.describe() + " has no shard key and would run on every shard, "
 					+ "which shardwise.fan-out.allowed=false forbids; pass a @ShardKey or annotate it @AllowFanOut");
 		}
-	}
-
-	private static String idProperty(Class<?> domainType) {
-		Field id = findField(domainType, null);
-		return (id != null) ? id.getName() : null;
 	}
 
 	/**

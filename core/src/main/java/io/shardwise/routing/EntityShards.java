@@ -17,7 +17,10 @@ import org.springframework.util.ReflectionUtils;
  * is (or leads through) a {@code LAZY} to-one association. Such an instance may still be
  * routed after its persistence context closed (a detached child changed and saved), and
  * the same id may exist on several shards (per-database identity ids), so neither its key
- * nor its id can answer.
+ * nor its id can answer. Classes without a {@code @ShardwiseId} id are remembered too,
+ * whatever their key: a detached instance whose key was changed since it was loaded can
+ * then be told from one that belongs where its key maps
+ * ({@link ShardRouter#shardOfRow}).
  *
  * <p>Instances are held weakly and compared by identity: the registry never keeps an
  * entity alive and never confuses two rows that are {@code equals}.
@@ -32,7 +35,8 @@ public final class EntityShards {
 
 		@Override
 		protected Boolean computeValue(Class<?> type) {
-			return !routableByOwnState(type, 0);
+			return !routableByOwnState(type, 0)
+					|| EntityProxies.findField(type, "io.shardwise.id.ShardwiseId") == null;
 		}
 
 	};

@@ -247,6 +247,73 @@ public class ShardRouter {
 	}
 
 	/**
+	 * Return the name of an entity class's {@code @ShardKey} property, or {@code null} if
+	 * it has none.
+	 * @param type an entity class
+	 * @return the property name or {@code null}
+	 */
+	public String shardKeyProperty(Class<?> type) {
+		EntityKey key = entityKey(type);
+		return (key != null) ? key.field().getName() : null;
+	}
+
+	/**
+	 * Return the shard that a value of an entity class's {@code @ShardKey} maps to, without
+	 * loading anything: a value through the key's strategy, an entity (or a proxy of one)
+	 * by its own shard, as {@link #shardOf} tells it.
+	 * @param type an entity class with a {@code @ShardKey}
+	 * @param value a value of its key
+	 * @return the shard, or {@code null} if the value is a lazy reference (or an entity)
+	 * whose shard nothing tells
+	 * @throws UnknownShardKeyException if the value is {@code null} or maps to no shard
+	 */
+	public Shard shardOfKey(Class<?> type, Object value) {
+		EntityKey key = entityKey(type);
+		if (key == null) {
+			throw new IllegalArgumentException(type.getName() + " has no @ShardKey");
+		}
+		if (value == null) {
+			throw new UnknownShardKeyException(key.strategy().isEmpty() ? "(default)" : key.strategy(), null,
+					"@ShardKey " + key.describe() + " is null");
+		}
+		if (!EntityProxies.isEntity(value)) {
+			return shardFor(key.strategy(), value);
+		}
+		return EntityProxies.isUninitialized(value) ? known(value) : shardOf(value);
+	}
+
+	/**
+	 * Return the shard that holds the row of an entity instance written before, as far as
+	 * Shardwise can tell without a query and whatever its {@code @ShardKey} says now: the
+	 * shard its Shardwise id names, or else the shard the instance was loaded from or
+	 * saved to ({@link EntityShards}; not for entities of a durable placement, whose
+	 * buckets may have moved since).
+	 * @param entity the entity
+	 * @return the shard, or {@code null} if Shardwise cannot tell (a new entity, a foreign
+	 * id, an instance it never saw)
+	 */
+	public Shard shardOfRow(Object entity) {
+		Class<?> type = EntityProxies.entityClass(entity);
+		IdField id = idField(type);
+		if (id != null) {
+			Object value = id.read(entity);
+			return (value != null) ? shardOfId(type, value) : null;
+		}
+		return isPlaced(type) ? null : EntityShards.shardOf(entity);
+	}
+
+	/**
+	 * Describe an entity class's {@code @ShardKey} for messages, as
+	 * {@code Class.property}.
+	 * @param type an entity class
+	 * @return the description, or {@code null} if it has no key
+	 */
+	public String describeShardKey(Class<?> type) {
+		EntityKey key = entityKey(type);
+		return (key != null) ? key.describe() : null;
+	}
+
+	/**
 	 * Return the shard of an entity from what is known about the instance rather than
 	 * read from it: the persistence context holding it, where it was loaded or saved, its
 	 * Shardwise id.

@@ -7,6 +7,7 @@ import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import jakarta.persistence.EntityManager;
@@ -80,6 +81,21 @@ final class JpaUnitOfWork {
 		TransactionSynchronizationManager.unbindResource(key);
 		TransactionSynchronizationManager.bindResource(key, new RoutingHolder(jpa.routingEntityManager(), holder));
 		return jpa;
+	}
+
+	/**
+	 * Return whether the transaction's own EntityManager on the routing DataSource (the
+	 * home shard's, before any other shard was called) manages an entity.
+	 */
+	static boolean homeManages(Object entity) {
+		for (Map.Entry<Object, Object> resource : TransactionSynchronizationManager.getResourceMap().entrySet()) {
+			if (resource.getValue() instanceof EntityManagerHolder holder
+					&& resource.getKey() instanceof EntityManagerFactory emf && holder.getEntityManager() != null
+					&& onShards(emf) && contains(holder.getEntityManager().unwrap(Session.class), entity)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static boolean onShards(EntityManagerFactory emf) {

@@ -175,6 +175,25 @@ public final class ShardUnitOfWork implements ShardedTransaction, TransactionSyn
 		return (this.jpa != null) ? this.jpa.shardOf(entity) : null;
 	}
 
+	/**
+	 * Return the shard whose EntityManager in this transaction manages an entity that is
+	 * about to be written to a shard, or {@code null} if none does. Until the transaction
+	 * calls another shard only the home shard's EntityManager can manage it, and it is
+	 * asked only when the write goes elsewhere, the one case where its answer matters.
+	 * @param entity the entity
+	 * @param target the shard the write is routed to
+	 * @return the managing shard, or {@code null}
+	 */
+	public Shard shardManaging(Object entity, Shard target) {
+		if (this.jpa != null) {
+			return this.jpa.shardOf(entity);
+		}
+		if (!JPA_PRESENT || this.switching || this.home.equals(target)) {
+			return null;
+		}
+		return JpaUnitOfWork.homeManages(entity) ? this.home : null;
+	}
+
 	@Override
 	public Shard shardOfSession(Object session) {
 		for (ShardConnection connection : this.others.values()) {

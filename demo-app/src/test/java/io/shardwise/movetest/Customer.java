@@ -54,6 +54,10 @@ public class Customer {
 		return this.key;
 	}
 
+	public void setKey(String key) {
+		this.key = key;
+	}
+
 	public String getName() {
 		return this.name;
 	}

@@ -1,0 +1,7 @@
+package io.shardwise.keychange;
+
+import org.springframework.data.jpa.repository.JpaRepository;
+
+public interface InvoiceRepository extends JpaRepository<Invoice, Long> {
+
+}
