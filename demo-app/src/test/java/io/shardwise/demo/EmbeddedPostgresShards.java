@@ -205,9 +205,12 @@ public final class EmbeddedPostgresShards implements AutoCloseable {
 					.setPort(this.port)
 					.setServerConfig("shared_preload_libraries", "pg_stat_statements")
 					.setServerConfig("max_connections", "100")
-					// Not synchronous_commit=off: a kill (SIGKILL) would lose commits of
-					// the last few hundred ms, such as a context's Flyway migration.
 					.setServerConfig("fsync", "off")
+					// The embedded server's default is off, with which a kill (SIGKILL)
+					// loses the commits of the last few hundred ms, such as a context's
+					// Flyway migration. fsync stays off: a killed process loses nothing
+					// the kernel has.
+					.setServerConfig("synchronous_commit", "on")
 					.setDataDirectoryCustomizer(Server::requirePasswords)
 					.start();
 			}
