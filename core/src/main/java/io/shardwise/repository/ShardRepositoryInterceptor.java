@@ -381,9 +381,10 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 					+ "); select the shard (ShardTemplate, a @ShardKey method) or use findById, which looks on "
 					+ "every shard");
 		}
-		if (plan.method().getName().equals("deleteById") && invocation.getThis() instanceof CrudRepository<?, ?> target
+		if (plan.method().getName().equals("deleteById")
+				&& ((ProxyMethodInvocation) invocation).getProxy() instanceof CrudRepository<?, ?> repository
 				&& placedFanOut(plan, ShardCallKind.ID_LOOKUP) == null) {
-			return deleteByForeignId(invocation, plan, target, id);
+			return deleteByForeignId(invocation, plan, repository, id);
 		}
 		// A foreign id may be on any shard: look on every one, even inside a routed call.
 		return fanOut(invocation, plan, ShardCallKind.ID_LOOKUP, allShards(invocation.getArguments()), true);
@@ -391,14 +392,18 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 
 	/**
 	 * Delete by a foreign id where it is, once sure it names one row: found on two shards
-	 * it is refused before anything is deleted, as {@code findById} refuses it.
+	 * it is refused before anything is deleted, as {@code findById} refuses it. The
+	 * existence checks go through the repository's proxy, pinned to each shard, so that
+	 * Spring Data's own interceptors run around them on the fan-out's threads.
 	 */
 	@SuppressWarnings("unchecked")
-	private Object deleteByForeignId(MethodInvocation invocation, RepositoryMethod plan, CrudRepository<?, ?> target,
+	private Object deleteByForeignId(MethodInvocation invocation, RepositoryMethod plan, CrudRepository<?, ?> proxy,
 			Object id) throws Throwable {
-		CrudRepository<Object, Object> repository = (CrudRepository<Object, Object>) target;
+		checkFanOutAllowed(plan, ShardCallKind.ID_LOOKUP, invocation.getArguments());
+		CrudRepository<Object, Object> repository = (CrudRepository<Object, Object>) proxy;
 		Map<Shard, Object> found = this.fanOut.execute(ShardCallKind.ID_LOOKUP, plan.describe(),
-				this.router.shards().all(), (shard) -> repository.existsById(id) ? shard : null);
+				this.router.shards().all(),
+				(shard) -> ShardContext.callPinned(shard, () -> repository.existsById(id)) ? shard : null);
 		refuseIdOnSeveralShards(plan, new Object[] { id }, found);
 		for (Map.Entry<Shard, Object> holder : found.entrySet()) {
 			if (holder.getValue() != null) {
