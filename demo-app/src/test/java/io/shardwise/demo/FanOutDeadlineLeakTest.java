@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @PostgresShardsTest
 @TestPropertySource(properties = { "demo.test.postgres.database=weather_deadline_leak",
-		"shardwise.fan-out.timeout=2s", "shardwise.fan-out.on-shard-failure=partial",
+		"shardwise.fan-out.timeout=1s", "shardwise.fan-out.on-shard-failure=partial",
 		"shardwise.shards[europe].pool.maximum-pool-size=" + FanOutDeadlineLeakTest.POOL_SIZE,
 		"shardwise.shards[europe].pool.minimum-idle=1" })
 class FanOutDeadlineLeakTest {
@@ -62,9 +62,9 @@ class FanOutDeadlineLeakTest {
 		ExecutorService callers = Executors.newFixedThreadPool(POOL_SIZE);
 		try (Connection lock = EmbeddedPostgresShards.get().connectAsSuperuser(LOCKED, DATABASE);
 				Statement statement = lock.createStatement()) {
-			// Warm up first, so that only the locked shard can miss the deadline below: in a
-			// fresh context, opening the pools' connections (scram-sha-256) and the first
-			// statements took longer than the deadline on a busy machine.
+			// Warm up first: in a fresh context, opening the pools' connections
+			// (scram-sha-256) and the first statements took longer than the deadline on a
+			// busy machine.
 			List<Future<PartialResult<Long>>> warmUp = new ArrayList<>();
 			for (int c = 0; c < POOL_SIZE; c++) {
 				warmUp.add(callers.submit(() -> PartialResult.capture(this.locations::count)));
@@ -81,7 +81,10 @@ class FanOutDeadlineLeakTest {
 					calls.add(callers.submit(() -> PartialResult.capture(this.locations::count)));
 				}
 				for (Future<PartialResult<Long>> call : calls) {
-					assertThat(call.get(60, TimeUnit.SECONDS).missingShards()).containsExactly(LOCKED);
+					// A run on the caller (the executor measured counts cheap there) also
+					// misses the shard after the locked one, as README says.
+					assertThat(call.get(60, TimeUnit.SECONDS).missingShards()).startsWith(LOCKED)
+						.isSubsetOf(LOCKED, "south_america");
 				}
 				mostBackends = Math.max(mostBackends, applicationBackends(lock));
 			}
@@ -96,7 +99,7 @@ class FanOutDeadlineLeakTest {
 		}
 		assertThat(this.locations.countByContinent("Europe")).isPositive();
 		assertThat(mostBackends).as("backends of the application on the locked shard").isLessThanOrEqualTo(POOL_SIZE);
-		System.out.printf("Fan-out deadline (PostgreSQL, Java %s, %s threads): %d fan-outs of %d callers past a 2 s "
+		System.out.printf("Fan-out deadline (PostgreSQL, Java %s, %s threads): %d fan-outs of %d callers past a 1 s "
 				+ "deadline on a locked shard, most server backends %d for a pool of %d%n",
 				Runtime.version().feature(), this.fanOut.usesVirtualThreads() ? "virtual" : "platform", FAN_OUTS,
 				POOL_SIZE, mostBackends, POOL_SIZE);
