@@ -9,7 +9,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * Calls that run on several shards at once (queries without a shard key).
  */
-@ConfigurationProperties("shardwise.fan-out")
+@ConfigurationProperties(prefix = "shardwise.fan-out", ignoreUnknownFields = false)
 public class ShardwiseFanOutProperties {
 
 	/**

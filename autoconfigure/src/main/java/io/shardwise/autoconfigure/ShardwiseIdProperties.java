@@ -9,7 +9,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * Global id generation ({@code @ShardwiseId}): this instance's node number.
  */
-@ConfigurationProperties("shardwise.id")
+@ConfigurationProperties(prefix = "shardwise.id", ignoreUnknownFields = false)
 public class ShardwiseIdProperties {
 
 	/**

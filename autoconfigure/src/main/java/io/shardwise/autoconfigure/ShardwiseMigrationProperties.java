@@ -8,7 +8,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * Flyway migration of every shard at startup.
  */
-@ConfigurationProperties("shardwise.migration")
+@ConfigurationProperties(prefix = "shardwise.migration", ignoreUnknownFields = false)
 public class ShardwiseMigrationProperties {
 
 	/**

@@ -8,7 +8,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * Durable placement of a {@code hash} strategy's buckets, which lets buckets move between
  * shards while the application runs ({@code ShardMover}).
  */
-@ConfigurationProperties("shardwise.placement")
+@ConfigurationProperties(prefix = "shardwise.placement", ignoreUnknownFields = false)
 public class ShardwisePlacementProperties {
 
 	/**

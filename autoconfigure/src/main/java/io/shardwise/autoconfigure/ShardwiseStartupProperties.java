@@ -7,7 +7,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * What startup does when a shard cannot be reached.
  */
-@ConfigurationProperties("shardwise.startup")
+@ConfigurationProperties(prefix = "shardwise.startup", ignoreUnknownFields = false)
 public class ShardwiseStartupProperties {
 
 	/**

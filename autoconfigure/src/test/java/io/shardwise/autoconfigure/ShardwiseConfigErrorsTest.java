@@ -9,10 +9,12 @@ import io.shardwise.migration.ShardMigrationException;
 import io.shardwise.strategy.ShardStrategy;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.NestedExceptionUtils;
 
 import static io.shardwise.autoconfigure.ShardwiseTestSupport.allMessages;
 import static io.shardwise.autoconfigure.ShardwiseTestSupport.causeChain;
@@ -39,6 +41,18 @@ class ShardwiseConfigErrorsTest {
 			found[0] = invalidProperty(context.getStartupFailure());
 		});
 		return found[0];
+	}
+
+	@Test
+	void aMisspelledSettingFailsStartupNamingIt() {
+		this.runner
+			.withPropertyValues("shardwise.shards.a.url=" + h2Url("typo-a"), "shardwise.fan-out.on-shard-falure=partial")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()))
+					.isInstanceOf(UnboundConfigurationPropertiesException.class)
+					.hasMessageContaining("shardwise.fan-out.on-shard-falure");
+			});
 	}
 
 	@Test

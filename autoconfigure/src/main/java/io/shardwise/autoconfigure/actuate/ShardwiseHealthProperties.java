@@ -7,7 +7,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * The "shards" health contributor.
  */
-@ConfigurationProperties("shardwise.health")
+@ConfigurationProperties(prefix = "shardwise.health", ignoreUnknownFields = false)
 public class ShardwiseHealthProperties {
 
 	/**

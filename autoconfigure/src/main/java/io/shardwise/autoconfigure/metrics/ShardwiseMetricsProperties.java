@@ -5,7 +5,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * Micrometer metrics of Shardwise.
  */
-@ConfigurationProperties("shardwise.metrics")
+@ConfigurationProperties(prefix = "shardwise.metrics", ignoreUnknownFields = false)
 public class ShardwiseMetricsProperties {
 
 	/**

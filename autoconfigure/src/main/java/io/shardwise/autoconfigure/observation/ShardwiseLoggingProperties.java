@@ -5,7 +5,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * Logging context of shard calls.
  */
-@ConfigurationProperties("shardwise.logging")
+@ConfigurationProperties(prefix = "shardwise.logging", ignoreUnknownFields = false)
 public class ShardwiseLoggingProperties {
 
 	/**

@@ -5,7 +5,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * Micrometer Observations (traces) of shard calls.
  */
-@ConfigurationProperties("shardwise.observation")
+@ConfigurationProperties(prefix = "shardwise.observation", ignoreUnknownFields = false)
 public class ShardwiseObservationProperties {
 
 	/**
