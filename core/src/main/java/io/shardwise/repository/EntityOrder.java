@@ -25,8 +25,8 @@ import org.springframework.util.ReflectionUtils;
  * Compares loaded entities (or projections) in the order a database returned them for a
  * Spring Data {@link Sort}, so that sorted shard answers can be merged. Reproduces what
  * the database does: its placement of NULLs for {@link Sort.NullHandling#NATIVE}, and
- * {@code upper()} for {@code ignoreCase} orders. Text compares by UTF-16 code units, as in
- * H2 and in PostgreSQL's "C" collation.
+ * the case folding of the store's {@code ignoreCase} orders ({@link CaseFolding}). Text
+ * compares by UTF-16 code units, as in H2 and in PostgreSQL's "C" collation.
  */
 final class EntityOrder {
 
@@ -39,12 +39,13 @@ final class EntityOrder {
 	 * Return a comparator for a sort.
 	 * @param sort the sort
 	 * @param nulls where the database places NULLs
+	 * @param folding how the store folds case for {@code ignoreCase} orders
 	 * @return the comparator
 	 */
-	static Comparator<Object> of(Sort sort, NullOrdering nulls) {
+	static Comparator<Object> of(Sort sort, NullOrdering nulls, CaseFolding folding) {
 		List<Comparator<Object>> orders = new ArrayList<>();
 		for (Sort.Order order : sort) {
-			orders.add(comparator(order, nulls));
+			orders.add(comparator(order, nulls, folding));
 		}
 		return (a, b) -> {
 			for (Comparator<Object> order : orders) {
@@ -58,13 +59,14 @@ final class EntityOrder {
 	}
 
 	@SuppressWarnings({ "unchecked", "rawtypes" })
-	private static Comparator<Object> comparator(Sort.Order order, NullOrdering nulls) {
+	private static Comparator<Object> comparator(Sort.Order order, NullOrdering nulls, CaseFolding folding) {
 		String path = order.getProperty();
 		boolean descending = order.isDescending();
 		boolean nullsFirst = nulls.nullsFirst(order.getNullHandling(), descending);
+		CaseFolding fold = order.isIgnoreCase() ? folding : null;
 		return (a, b) -> {
-			Object x = value(a, path, order.isIgnoreCase());
-			Object y = value(b, path, order.isIgnoreCase());
+			Object x = value(a, path, fold);
+			Object y = value(b, path, fold);
 			if (x == null || y == null) {
 				if (x == y) {
 					return 0;
@@ -113,12 +115,12 @@ final class EntityOrder {
 		}
 		else if (result != null) {
 			for (Sort.Order order : sort) {
-				value(result, order.getProperty(), false);
+				value(result, order.getProperty(), null);
 			}
 		}
 	}
 
-	private static Object value(Object target, String path, boolean ignoreCase) {
+	private static Object value(Object target, String path, CaseFolding fold) {
 		Object value = target;
 		for (String property : path.split("\\.")) {
 			if (value == null) {
@@ -126,10 +128,29 @@ final class EntityOrder {
 			}
 			value = accessor(value.getClass(), property).read(value);
 		}
-		if (ignoreCase && value instanceof String text) {
-			return text.toUpperCase(Locale.ROOT);
+		if (fold != null && value instanceof String text) {
+			return fold.fold(text);
 		}
 		return value;
+	}
+
+	/**
+	 * How a store's query folds case for an {@code ignoreCase} order, which the merge must
+	 * do alike: the two disagree on the characters between the cases ({@code _} sorts
+	 * before {@code a} but after {@code A}).
+	 */
+	enum CaseFolding {
+
+		/** Spring Data JPA: {@code order by lower(...)}. */
+		LOWER,
+
+		/** Spring Data JDBC: {@code order by upper(...)}. */
+		UPPER;
+
+		String fold(String text) {
+			return (this == LOWER) ? text.toLowerCase(Locale.ROOT) : text.toUpperCase(Locale.ROOT);
+		}
+
 	}
 
 	private static Accessor accessor(Class<?> type, String property) {

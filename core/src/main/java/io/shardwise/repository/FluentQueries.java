@@ -117,7 +117,7 @@ final class FluentQueries {
 			Class<?> rows = (recording.resultType != null) ? recording.resultType : this.domainType;
 			ResultProperties.Orders orders = this.resultProperties.orders(plan, rows, sort, tiebreak);
 			shardSort = orders.shardSort();
-			order = EntityOrder.of(orders.mergeSort(), nulls);
+			order = EntityOrder.of(orders.mergeSort(), nulls, EntityOrder.CaseFolding.LOWER);
 		}
 		Object[] terminalArgs = shardTerminalArgs(recording, pageable, shardSort);
 		Sort sortBy = shardSort;

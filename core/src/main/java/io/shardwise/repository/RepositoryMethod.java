@@ -44,10 +44,13 @@ import org.springframework.data.util.Streamable;
  * {@code null} for any other method
  * @param writes whether the method writes ({@code save...}, {@code delete...},
  * {@code remove...}, {@code @Modifying})
+ * @param derivedQuery whether the store derives the query from the method's name (not a
+ * base repository method, not a {@code @Query}): Spring Data JPA orders those
+ * {@code ignoreCase} by {@code upper()}, its other queries by {@code lower()}
  */
 record RepositoryMethod(Method method, Kind kind, int keyIndex, String strategy, Shape shape, Sort derivedSort,
 		int maxResults, int sortIndex, int pageableIndex, int limitIndex, int scrollIndex, String unmergeable,
-		boolean allowFanOut, GroupedQuery grouped, boolean writes) {
+		boolean allowFanOut, GroupedQuery grouped, boolean writes, boolean derivedQuery) {
 
 	private static final Set<String> ENTITY_METHODS = Set.of("save", "saveAndFlush", "delete");
 
@@ -67,9 +70,11 @@ record RepositoryMethod(Method method, Kind kind, int keyIndex, String strategy,
 
 	private static final Pattern ORDER_BY = Pattern.compile("(?i)\\border\\s+by\\b");
 
+	private static final Pattern SELECT_DISTINCT = Pattern.compile("(?i)^\\s*select\\s+distinct\\b");
+
 	static RepositoryMethod passThrough(Method method) {
 		return new RepositoryMethod(method, Kind.PASS, -1, null, Shape.OTHER, Sort.unsorted(), -1, -1, -1, -1, -1,
-				null, false, null, false);
+				null, false, null, false, false);
 	}
 
 	/**
@@ -123,14 +128,18 @@ record RepositoryMethod(Method method, Kind kind, int keyIndex, String strategy,
 		if (unmergeable == null && derivedSort.isSorted()) {
 			unmergeable = unexposedOrder(method, domainType, derivedSort);
 		}
+		if (unmergeable == null && grouped == null) {
+			unmergeable = distinctValues(method, domainType, shape, tree, queryString);
+		}
 		boolean allowFanOut = AnnotatedElementUtils.hasAnnotation(method, AllowFanOut.class)
 				|| AnnotatedElementUtils.hasAnnotation(method.getDeclaringClass(), AllowFanOut.class);
 		Kind kind = kind(method, keyIndex, scrollIndex);
 		String name = method.getName();
 		boolean writes = name.startsWith("save") || name.startsWith("delete") || name.startsWith("remove")
 				|| annotation(method, MODIFYING) != null;
+		boolean derivedQuery = tree != null && !method.getDeclaringClass().getName().startsWith("org.springframework.data.");
 		return new RepositoryMethod(method, kind, keyIndex, strategy, shape, derivedSort, maxResults, sortIndex,
-				pageableIndex, limitIndex, scrollIndex, unmergeable, allowFanOut, grouped, writes);
+				pageableIndex, limitIndex, scrollIndex, unmergeable, allowFanOut, grouped, writes, derivedQuery);
 	}
 
 	private static Kind kind(Method method, int keyIndex, int scrollIndex) {
@@ -190,6 +199,30 @@ record RepositoryMethod(Method method, Kind kind, int keyIndex, String strategy,
 			}
 		}
 		return null;
+	}
+
+	/**
+	 * Return why a method's DISTINCT rows that are not entities cannot be merged, or
+	 * {@code null}: each shard returns a value once, so a value of several shards would
+	 * repeat in the merged rows (and a limit or page would count it several times). An
+	 * entity lives on one shard, so DISTINCT entities stay distinct.
+	 */
+	private static String distinctValues(Method method, Class<?> domainType, Shape shape, PartTree tree,
+			String queryString) {
+		boolean distinct = (tree != null) ? tree.isDistinct()
+				: queryString != null && SELECT_DISTINCT.matcher(queryString).find();
+		// countDistinctBy and existsDistinctBy count and find entities: summed and ORed exactly.
+		if (!distinct || (tree != null && (shape == Shape.NUMBER || shape == Shape.BOOLEAN))) {
+			return null;
+		}
+		Class<?> type = ResultProperties.elementType(method);
+		if (type != null && (type.isAssignableFrom(domainType) || domainType.isAssignableFrom(type))) {
+			return null;
+		}
+		return "it selects DISTINCT " + ((type != null) ? type.getName() : "values")
+				+ " rows, not entities: each shard returns a value once, and a value found on several shards "
+				+ "would repeat in the merged result; write it as a @Query that groups by the same columns "
+				+ "(select ... group by ...), whose groups Shardwise merges exactly";
 	}
 
 	private static boolean isSummable(Method method) {

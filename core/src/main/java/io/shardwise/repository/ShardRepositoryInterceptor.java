@@ -75,7 +75,6 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 
 	private static final Log logger = LogFactory.getLog(ShardRepositoryInterceptor.class);
 
-
 	private static final boolean JPA_PRESENT = org.springframework.util.ClassUtils
 		.isPresent("jakarta.persistence.EntityManagerFactory", ShardRepositoryInterceptor.class.getClassLoader());
 
@@ -87,6 +86,9 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 	private final FanOutExecutor fanOut;
 
 	private final Class<?> domainType;
+
+	/** Whether the repository is Spring Data JPA's (its entity is a JPA entity), not Spring Data JDBC's. */
+	private final boolean jpaEntity;
 
 	private final boolean shardwiseIds;
 
@@ -142,6 +144,7 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 		this.nullOrdering = nullOrdering;
 		this.transactionManager = transactionManager;
 		this.domainType = metadata.getDomainType();
+		this.jpaEntity = JPA_PRESENT && this.domainType.isAnnotationPresent(jakarta.persistence.Entity.class);
 		router.validate(this.domainType);
 		this.shardwiseIds = findField(this.domainType, ShardwiseId.class) != null;
 		this.idField = findField(this.domainType, null);
@@ -567,7 +570,11 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 		// Before any shard runs: a bad sort is the caller's error, not a shard's.
 		ResultProperties.Orders orders = (mergeSort != null) ? orders(plan, args, mergeSort) : null;
 		Sort sort = (orders != null) ? orders.shardSort() : null;
-		Comparator<Object> order = (orders != null) ? EntityOrder.of(orders.mergeSort(), this.nullOrdering.get())
+		// As the store folds case: Spring Data JPA by lower() except in derived queries,
+		// Spring Data JDBC by upper().
+		EntityOrder.CaseFolding folding = (this.jpaEntity && !plan.derivedQuery()) ? EntityOrder.CaseFolding.LOWER
+				: EntityOrder.CaseFolding.UPPER;
+		Comparator<Object> order = (orders != null) ? EntityOrder.of(orders.mergeSort(), this.nullOrdering.get(), folding)
 				: null;
 		// Sorted by a property of a lazy association outside a transaction: each shard's
 		// call runs in a read-only transaction that reads the values before its session closes.

@@ -434,6 +434,7 @@ class FanOutPropertyTest {
 				.orElse(MEASURED_AT);
 			hasId |= column.name().equals("id");
 			String name = (column == MEASURED_AT) ? "measured_at" : column.name();
+			// Spring Data JPA's derived queries order ignoreCase by upper().
 			sql.append((order.isIgnoreCase() && column.text()) ? "upper(" + name + ")" : name)
 				.append(order.isAscending() ? " asc" : " desc")
 				.append(switch (order.getNullHandling()) {

@@ -32,9 +32,13 @@ final class MeasurementData {
 	static final List<String> CITIES = List.of("Paris", "paris", "PARIS", "Lima", "lima", "Oslo", "oslo", "Zürich",
 			"zürich", "Évora", "évora", "Åre", "Ab", "ab", "AB", "a", "B", "Quito", "Tokyo", "tokyo");
 
-	/** Labels; NULL is added on top of these. Lowercase and uppercase variants on purpose. */
+	/**
+	 * Labels; NULL is added on top of these. Lowercase and uppercase variants on purpose,
+	 * and characters that sort between the cases ({@code _ [ ^}), where ordering by
+	 * {@code lower()} and by {@code upper()} disagree.
+	 */
 	static final List<String> LABELS = List.of("alpha", "Alpha", "ALPHA", "beta", "Beta", "gamma", "", "Zeta",
-			"zeta");
+			"zeta", "_under", "a_b", "A_c", "[b", "^z");
 
 	/** Labels whose rows never have a reading: groups whose MIN/MAX/SUM/AVG are NULL. */
 	static final String NO_READINGS = "no-readings";

@@ -37,6 +37,26 @@ interface MeasurementShapes extends Repository<Measurement, Long>, JpaSpecificat
 			countQuery = "select count(*) from measurements where seq >= :minSeq", nativeQuery = true)
 	Page<Measurement> nativePage(@Param("minSeq") int minSeq, Pageable pageable);
 
+	@Query("select distinct m.city from Measurement m where m.seq >= :minSeq")
+	List<String> distinctCities(@Param("minSeq") int minSeq);
+
+	@Query("select m.city from Measurement m where m.seq >= :minSeq group by m.city")
+	List<String> groupedCities(@Param("minSeq") int minSeq);
+
+	List<CityOnly> findDistinctCityBySeqGreaterThanEqual(int minSeq);
+
+	List<Measurement> findDistinctBySeqGreaterThanEqual(int minSeq);
+
+	long countDistinctBySeqGreaterThanEqual(int minSeq);
+
+	@Query("select m from Measurement m where m.seq >= :minSeq")
+	List<Measurement> queried(@Param("minSeq") int minSeq, Sort sort);
+
+	List<Measurement> findAllBySeqGreaterThanEqual(int minSeq, Sort sort);
+
+	@Query(value = "select * from measurements where seq >= :minSeq", nativeQuery = true)
+	List<Measurement> nativeQueried(@Param("minSeq") int minSeq, Sort sort);
+
 	@Query(value = "select * from measurements where seq >= :minSeq", nativeQuery = true)
 	List<Measurement> nativeList(@Param("minSeq") int minSeq, Sort sort);
 

@@ -310,6 +310,43 @@ class QueryShapeTest {
 		return all;
 	}
 
+	/**
+	 * Spring Data JPA orders {@code ignoreCase} by {@code upper()} in derived queries and by
+	 * {@code lower()} in the repository's own methods, specifications and string queries:
+	 * the merge folds case as each does, which matters for text with {@code _ [ ^}.
+	 */
+	@Test
+	void ignoreCaseOrdersMergeAsEachQueryFoldsCase() throws SQLException {
+		Sort byLabel = Sort.by(Sort.Order.asc("label").ignoreCase(), Sort.Order.desc("id"));
+		String lower = "select id from measurements where seq >= ? order by lower(label) asc, id desc";
+		String upper = "select id from measurements where seq >= ? order by upper(label) asc, id desc";
+		assertThat(truth(lower, 3)).as("the data orders differently by lower() and upper()")
+			.isNotEqualTo(truth(upper, 3));
+		assertThat(ids(this.repository.findAll(byLabel))).isEqualTo(truth(lower, 0));
+		assertThat(ids(this.shapes.findAll(seqAtLeast(3), byLabel))).isEqualTo(truth(lower, 3));
+		assertThat(ids(this.shapes.queried(3, byLabel))).isEqualTo(truth(lower, 3));
+		assertThat(ids(this.shapes.nativeQueried(3, byLabel))).isEqualTo(truth(lower, 3));
+		assertThat(ids(this.shapes.findAllBySeqGreaterThanEqual(3, byLabel))).isEqualTo(truth(upper, 3));
+	}
+
+	@Test
+	void distinctValuesAreRefusedAndTheirGroupedFormMergesExactly() throws SQLException {
+		refusedBeforeAnyShard(() -> this.shapes.distinctCities(0), ShardRoutingException.class,
+				"MeasurementShapes.distinctCities", "DISTINCT java.lang.String rows", "group by");
+		refusedBeforeAnyShard(() -> this.shapes.findDistinctCityBySeqGreaterThanEqual(0), ShardRoutingException.class,
+				"findDistinctCityBySeqGreaterThanEqual", "DISTINCT " + MeasurementShapes.CityOnly.class.getName());
+		List<String> cities = NamedShardDatabases.rows(TRUTH, "select distinct city from measurements")
+			.stream()
+			.map((row) -> (String) row.get(0))
+			.toList();
+		assertThat(this.shapes.groupedCities(0)).containsExactlyInAnyOrderElementsOf(cities);
+		// Entities live on one shard: DISTINCT entities and their counts merge as usual.
+		assertThat(this.shapes.findDistinctBySeqGreaterThanEqual(15)).extracting(Measurement::getId)
+			.containsExactlyInAnyOrderElementsOf(truth("select id from measurements where seq >= ?", 15));
+		assertThat(this.shapes.countDistinctBySeqGreaterThanEqual(15))
+			.isEqualTo(truth("select id from measurements where seq >= ?", 15).size());
+	}
+
 	private void refusedBeforeAnyShard(ThrowingCallable call, Class<? extends Throwable> type, String... parts)
 			throws SQLException {
 		this.databases.resetStatistics();
