@@ -147,13 +147,10 @@ final class RepositoryResults {
 	 * @param args the call's (original) arguments
 	 * @param parts the results, one per shard, in shard order
 	 * @param order the merge order, or {@code null} if unordered
-	 * @param firstHitWins whether several single results are allowed (the first wins), as
-	 * for lookups by id
 	 * @return the merged result
 	 */
 	@SuppressWarnings("unchecked")
-	static Object merge(RepositoryMethod method, Object[] args, List<?> parts, Comparator<Object> order,
-			boolean firstHitWins) {
+	static Object merge(RepositoryMethod method, Object[] args, List<?> parts, Comparator<Object> order) {
 		return switch (method.shape()) {
 			case VOID -> null;
 			case BOOLEAN -> parts.stream().anyMatch(Boolean.TRUE::equals);
@@ -163,13 +160,13 @@ final class RepositoryResults {
 			case STREAMABLE -> Streamable.of(mergeLists(method, args, lists(parts), order));
 			case OPTIONAL -> Optional.ofNullable(single(method, parts.stream()
 				.map((part) -> ((Optional<Object>) part).orElse(null))
-				.toList(), order, firstHitWins));
+				.toList(), order));
 			case PAGE -> page(method, args, parts, order);
 			case SLICE -> slice(method, args, parts, order);
 			case WINDOW -> window(method, args, parts, order);
 			case STREAM -> throw new IllegalStateException("Streams are merged by StreamMerge");
 			case FLUENT -> throw new IllegalStateException("Fluent queries are merged by FluentQueries");
-			case OTHER -> single(method, parts, order, firstHitWins);
+			case OTHER -> single(method, parts, order);
 		};
 	}
 
@@ -191,7 +188,7 @@ final class RepositoryResults {
 				throw new IllegalStateException("Empty window has no positions");
 			});
 			case STREAM -> java.util.stream.Stream.empty();
-			default -> merge(method, args, List.of(), null, false);
+			default -> merge(method, args, List.of(), null);
 		};
 	}
 
@@ -220,8 +217,7 @@ final class RepositoryResults {
 		return (limit >= 0 && all.size() > limit) ? new ArrayList<>(all.subList(0, limit)) : all;
 	}
 
-	private static Object single(RepositoryMethod method, List<?> values, Comparator<Object> order,
-			boolean firstHitWins) {
+	private static Object single(RepositoryMethod method, List<?> values, Comparator<Object> order) {
 		List<Object> found = new ArrayList<>();
 		for (Object value : values) {
 			if (value != null) {
@@ -234,7 +230,7 @@ final class RepositoryResults {
 		if (order != null) {
 			return SortedMerge.merge(found.stream().map(List::of).toList(), order, 1).get(0);
 		}
-		if (found.size() > 1 && !firstHitWins && method.maxResults() < 0) {
+		if (found.size() > 1 && method.maxResults() < 0) {
 			throw new IncorrectResultSizeDataAccessException(
 					method.describe() + " expects one result but " + found.size() + " shards returned one", 1,
 					found.size());

@@ -543,8 +543,12 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 		return shardArgs;
 	}
 
+	/**
+	 * Run a method on shards and merge their answers; {@code byId} for a lookup by an id
+	 * that names no shard, which is refused if two shards have a row with it.
+	 */
 	private Object fanOut(MethodInvocation invocation, RepositoryMethod plan, ShardCallKind kind,
-			Map<Shard, Object[]> shardArgs, boolean firstHitWins) {
+			Map<Shard, Object[]> shardArgs, boolean byId) {
 		Object[] args = invocation.getArguments();
 		checkFanOutAllowed(plan, kind, args);
 		PlacedFanOut placed = placedFanOut(plan, kind);
@@ -617,10 +621,10 @@ public class ShardRepositoryInterceptor implements MethodInterceptor {
 		if (placed != null) {
 			placed.checkExact(plan.describe());
 		}
-		if (firstHitWins) {
+		if (byId) {
 			refuseIdOnSeveralShards(plan, args, results);
 		}
-		return RepositoryResults.merge(plan, args, new ArrayList<>(results.values()), order, firstHitWins);
+		return RepositoryResults.merge(plan, args, new ArrayList<>(results.values()), order);
 	}
 
 	/**
